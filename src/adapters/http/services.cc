@@ -1,0 +1,44 @@
+#include "adapters/http/services.h"
+
+#include "adapters/crypto/crypto.h"
+#include "core/common/status.h"
+
+namespace waarborg::http {
+
+int HttpStatusOf(const absl::Status& st) {
+  switch (st.code()) {
+    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kInvalidArgument: return 422;
+    case absl::StatusCode::kPermissionDenied: return 403;
+    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kAborted:
+    case absl::StatusCode::kAlreadyExists: return 409;
+    case absl::StatusCode::kUnauthenticated: return 401;
+    case absl::StatusCode::kResourceExhausted: return 429;
+    case absl::StatusCode::kOutOfRange: return 413;
+    case absl::StatusCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+absl::StatusOr<app::AuthContext> RequireSession(Services& s, const HttpRequest& req) {
+  return s.auth.Authenticate(req.Cookie(kSessionCookie));
+}
+
+absl::Status CheckCsrf(const app::AuthContext& ctx, const HttpRequest& req, const std::string& form_token) {
+  std::string token = req.Header("x-csrf-token");
+  if (token.empty()) token = form_token;
+  if (token.empty() || !crypto::ConstantTimeEquals(token, ctx.session.csrf_token))
+    return Forbidden("Het formulier is verlopen of ongeldig (CSRF). Laad de pagina opnieuw.");
+  return absl::OkStatus();
+}
+
+std::string SessionCookie(const std::string& token, bool tls) {
+  std::string c = Cat(kSessionCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict");
+  if (token.empty()) c += "; Max-Age=0";
+  if (tls) c += "; Secure";
+  return c;
+}
+
+}  // namespace waarborg::http

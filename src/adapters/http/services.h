@@ -1,0 +1,45 @@
+// The application services the HTTP adapters (API and pages) call.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "adapters/http/http_types.h"
+#include "app/audit_service.h"
+#include "app/auth_service.h"
+#include "app/lmm_service.h"
+#include "core/ports/clock.h"
+#include "core/ports/store.h"
+
+namespace waarborg::http {
+
+struct Services {
+  Store& store;
+  const Clock& clock;
+  app::AuthService& auth;
+  app::LmmService& lmm;
+  app::AuditService& audit;
+  std::string web_dir;  // templates, static files and i18n (web/)
+};
+
+inline constexpr const char* kSessionCookie = "wb_session";
+
+// HTTP status for a Status: InvalidArgument 422, PermissionDenied 403,
+// NotFound 404, FailedPrecondition and Aborted 409, Unauthenticated 401,
+// ResourceExhausted 429, others 500.
+int HttpStatusOf(const absl::Status& st);
+
+// The logged-in context of a request (cookie `wb_session`), or Unauthenticated.
+absl::StatusOr<app::AuthContext> RequireSession(Services& s, const HttpRequest& req);
+
+// CSRF check for a state-changing request: the token from the X-CSRF-Token
+// header or the form field `csrf` must equal the session's. PermissionDenied
+// otherwise.
+absl::Status CheckCsrf(const app::AuthContext& ctx, const HttpRequest& req,
+                       const std::string& form_token = "");
+
+// Set-Cookie value for a session token (HttpOnly, SameSite=Strict, Path=/;
+// Secure when `tls`). An empty token clears the cookie.
+std::string SessionCookie(const std::string& token, bool tls);
+
+}  // namespace waarborg::http

@@ -1,0 +1,711 @@
+#include "adapters/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "absl/strings/str_join.h"
+#include "adapters/json/case_json.h"
+#include "core/common/status.h"
+#include "core/workflow/lmm_track.h"
+
+namespace waarborg {
+namespace {
+
+// Schema migrations, applied in order; each runs in its own transaction.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE units(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+  parent_id INTEGER REFERENCES units(id));
+CREATE TABLE people(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, position TEXT NOT NULL, rank TEXT NOT NULL,
+  team_id INTEGER NOT NULL REFERENCES units(id), manager_id INTEGER REFERENCES people(id));
+CREATE INDEX people_name ON people(name);
+CREATE TABLE accounts(
+  id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL UNIQUE REFERENCES people(id),
+  username TEXT NOT NULL UNIQUE, password_hash TEXT NOT NULL, totp_secret BLOB,
+  totp_last_step INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE account_roles(
+  account_id INTEGER NOT NULL REFERENCES accounts(id), role TEXT NOT NULL,
+  PRIMARY KEY(account_id, role));
+CREATE TABLE adopted_units(
+  advisor_person INTEGER NOT NULL REFERENCES people(id), unit_id INTEGER NOT NULL REFERENCES units(id),
+  PRIMARY KEY(advisor_person, unit_id));
+CREATE TABLE sessions(
+  id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, account_id INTEGER NOT NULL REFERENCES accounts(id),
+  csrf_token TEXT NOT NULL, second_factor_done INTEGER NOT NULL,
+  created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL);
+CREATE TABLE login_failures(key TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX login_failures_key ON login_failures(key, at);
+CREATE TABLE case_counters(year INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE lmm_cases(
+  id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+  state TEXT NOT NULL, received_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  channel TEXT NOT NULL, reporter_category TEXT NOT NULL, pseudonym TEXT NOT NULL,
+  summary TEXT NOT NULL, description TEXT NOT NULL, unit_id INTEGER NOT NULL REFERENCES units(id),
+  registered_by_person INTEGER NOT NULL, reporter_advisor_id INTEGER, weighing_advisor_id INTEGER,
+  ack_due TEXT NOT NULL, ack_on TEXT, feedback_due TEXT NOT NULL, feedback_on TEXT,
+  weighing_end TEXT, has_advice INTEGER NOT NULL DEFAULT 0,
+  next_due TEXT,  -- nearest open deadline (ISO), NULL when none: sorts "Mijn zaken"
+  body TEXT NOT NULL);
+CREATE INDEX lmm_cases_next_due ON lmm_cases(next_due, id);
+CREATE INDEX lmm_cases_state ON lmm_cases(state, next_due);
+CREATE TABLE case_members(
+  case_id INTEGER NOT NULL REFERENCES lmm_cases(id), person_id INTEGER NOT NULL, role TEXT NOT NULL,
+  PRIMARY KEY(case_id, person_id, role));
+CREATE INDEX case_members_person ON case_members(person_id, case_id);
+CREATE TABLE reporter_identities(
+  case_id INTEGER PRIMARY KEY REFERENCES lmm_cases(id), person_id INTEGER, account_id INTEGER,
+  name TEXT NOT NULL, contact TEXT NOT NULL);
+CREATE INDEX reporter_identities_account ON reporter_identities(account_id);
+CREATE TABLE case_events(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES lmm_cases(id), at INTEGER NOT NULL,
+  actor_person INTEGER NOT NULL, kind TEXT NOT NULL, visibility TEXT NOT NULL, text TEXT NOT NULL,
+  on_date TEXT);
+CREATE INDEX case_events_case ON case_events(case_id, id);
+CREATE TABLE activities(
+  id INTEGER PRIMARY KEY, advisor_person INTEGER NOT NULL REFERENCES people(id), kind TEXT NOT NULL,
+  on_date TEXT NOT NULL, unit_id INTEGER, notes TEXT NOT NULL);
+CREATE TABLE audit_events(
+  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, session TEXT NOT NULL,
+  action TEXT NOT NULL, case_id TEXT NOT NULL, detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX audit_events_case ON audit_events(case_id, seq) WHERE case_id <> '';
+CREATE INDEX audit_events_actor ON audit_events(actor, seq);
+CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql",
+};
+
+std::optional<std::string> DateCol(const std::optional<Date>& d) {
+  if (!d) return std::nullopt;
+  return FormatDateIso(*d);
+}
+
+}  // namespace
+
+// A prepared statement from the connection's cache, reset on destruction.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Stmt& Bind(int i, std::int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, bool v) { sqlite3_bind_int64(s_, i, v ? 1 : 0); return *this; }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  template <typename T>
+  Stmt& Bind(int i, const std::optional<T>& v) {
+    if (!v) { sqlite3_bind_null(s_, i); return *this; }
+    return Bind(i, *v);
+  }
+  // Steps once: true when a row is available.
+  bool Step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) last_error_ = sqlite3_errmsg(db_);
+    return false;
+  }
+  absl::Status Exec() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) return absl::OkStatus();
+    if (rc == SQLITE_CONSTRAINT) return Conflict(Cat("Gegevens botsen: ", sqlite3_errmsg(db_)));
+    return absl::InternalError(sqlite3_errmsg(db_));
+  }
+  std::int64_t Int(int c) { return sqlite3_column_int64(s_, c); }
+  bool IsNull(int c) { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  std::optional<std::int64_t> OptInt(int c) { return IsNull(c) ? std::nullopt : std::optional(Int(c)); }
+  std::string Text(int c) {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, c));
+    return p ? std::string(p, sqlite3_column_bytes(s_, c)) : std::string();
+  }
+  std::string Blob(int c) {
+    auto p = static_cast<const char*>(sqlite3_column_blob(s_, c));
+    return p ? std::string(p, sqlite3_column_bytes(s_, c)) : std::string();
+  }
+  std::optional<Date> OptDate(int c) { return IsNull(c) ? std::nullopt : ParseDate(Text(c)); }
+  Date DateAt(int c) { return ParseDate(Text(c)).value_or(Date{}); }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+  std::string last_error_;
+};
+
+class SqliteStore::Tx final : public StoreTx {
+ public:
+  Tx(sqlite3* db, HashFunction* hash) : db_(db), hash_(hash) {}
+  ~Tx() override {
+    for (auto& [k, s] : cache_) sqlite3_finalize(s);
+  }
+
+  Stmt Q(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* s = nullptr;
+      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+        // A programming error in a literal query: fail loudly in tests.
+        fprintf(stderr, "sqlite prepare failed: %s\n%s\n", sqlite3_errmsg(db_), sql);
+        std::abort();
+      }
+      it = cache_.emplace(sql, s).first;
+    }
+    return Stmt(db_, it->second);
+  }
+  // Dynamic SQL (built per query); finalised after use.
+  struct Dyn {
+    sqlite3_stmt* s = nullptr;
+    ~Dyn() { sqlite3_finalize(s); }
+  };
+
+  // --- organisation ---
+  absl::StatusOr<Id> InsertUnit(const OrgUnit& u) override {
+    auto s = Q("INSERT INTO units(name, kind, parent_id) VALUES(?,?,?)");
+    s.Bind(1, u.name).Bind(2, UnitKindName(u.kind)).Bind(3, u.parent_id);
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  absl::StatusOr<Id> InsertPerson(const Person& p) override {
+    auto s = Q("INSERT INTO people(name, position, rank, team_id, manager_id) VALUES(?,?,?,?,?)");
+    s.Bind(1, p.name).Bind(2, p.position).Bind(3, p.rank).Bind(4, p.team_id).Bind(5, p.manager_id);
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  absl::Status SetManager(Id person, std::optional<Id> manager) override {
+    auto s = Q("UPDATE people SET manager_id=? WHERE id=?");
+    s.Bind(1, manager).Bind(2, person);
+    return s.Exec();
+  }
+  static Person ReadPerson(Stmt& s) {
+    Person p;
+    p.id = s.Int(0); p.name = s.Text(1); p.position = s.Text(2); p.rank = s.Text(3);
+    p.team_id = s.Int(4); p.manager_id = s.OptInt(5);
+    return p;
+  }
+  absl::StatusOr<Person> GetPerson(Id id) override {
+    auto s = Q("SELECT id, name, position, rank, team_id, manager_id FROM people WHERE id=?");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Persoon niet gevonden.");
+    return ReadPerson(s);
+  }
+  std::optional<Id> ManagerOf(Id person) override {
+    auto s = Q("SELECT manager_id FROM people WHERE id=?");
+    s.Bind(1, person);
+    if (!s.Step()) return std::nullopt;
+    return s.OptInt(0);
+  }
+  std::vector<OrgUnit> ListUnits() override {
+    auto s = Q("SELECT id, name, kind, parent_id FROM units ORDER BY id");
+    std::vector<OrgUnit> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Text(1), ParseUnitKind(s.Text(2)).value_or(UnitKind::kTeam), s.OptInt(3)});
+    }
+    return out;
+  }
+  absl::StatusOr<OrgUnit> GetUnit(Id id) override {
+    auto s = Q("SELECT id, name, kind, parent_id FROM units WHERE id=?");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Eenheid niet gevonden.");
+    return OrgUnit{s.Int(0), s.Text(1), ParseUnitKind(s.Text(2)).value_or(UnitKind::kTeam), s.OptInt(3)};
+  }
+  std::vector<Person> FindPeople(std::string_view text, int limit) override {
+    auto s = Q("SELECT id, name, position, rank, team_id, manager_id FROM people "
+               "WHERE name LIKE '%' || ? || '%' ORDER BY name LIMIT ?");
+    s.Bind(1, text).Bind(2, limit);
+    std::vector<Person> out;
+    while (s.Step()) out.push_back(ReadPerson(s));
+    return out;
+  }
+  std::int64_t CountPeople() override {
+    auto s = Q("SELECT count(*) FROM people");
+    return s.Step() ? s.Int(0) : 0;
+  }
+  absl::Status AdoptUnit(Id advisor, Id unit) override {
+    auto s = Q("INSERT OR IGNORE INTO adopted_units(advisor_person, unit_id) VALUES(?,?)");
+    s.Bind(1, advisor).Bind(2, unit);
+    return s.Exec();
+  }
+  std::vector<Id> AdoptedUnits(Id advisor) override {
+    auto s = Q("SELECT unit_id FROM adopted_units WHERE advisor_person=? ORDER BY unit_id");
+    s.Bind(1, advisor);
+    std::vector<Id> out;
+    while (s.Step()) out.push_back(s.Int(0));
+    return out;
+  }
+  std::vector<Person> ListAdvisors() override {
+    auto s = Q("SELECT DISTINCT p.id, p.name, p.position, p.rank, p.team_id, p.manager_id FROM people p "
+               "JOIN accounts a ON a.person_id=p.id JOIN account_roles r ON r.account_id=a.id "
+               "WHERE r.role IN ('vpi','coordinator') AND a.disabled=0 ORDER BY p.name");
+    std::vector<Person> out;
+    while (s.Step()) out.push_back(ReadPerson(s));
+    return out;
+  }
+
+  // --- accounts ---
+  absl::StatusOr<Id> InsertAccount(const Account& a) override {
+    auto s = Q("INSERT INTO accounts(person_id, username, password_hash, totp_secret, totp_last_step, disabled) "
+               "VALUES(?,?,?,?,?,?)");
+    s.Bind(1, a.person_id).Bind(2, a.username).Bind(3, a.password_hash).BindBlob(4, a.totp_secret)
+        .Bind(5, a.totp_last_step).Bind(6, a.disabled);
+    RETURN_IF_ERROR(s.Exec());
+    Id id = sqlite3_last_insert_rowid(db_);
+    for (Role r : a.roles) {
+      auto rs = Q("INSERT INTO account_roles(account_id, role) VALUES(?,?)");
+      rs.Bind(1, id).Bind(2, RoleName(r));
+      RETURN_IF_ERROR(rs.Exec());
+    }
+    return id;
+  }
+  absl::StatusOr<Account> ReadAccount(Stmt& s) {
+    Account a;
+    a.id = s.Int(0); a.person_id = s.Int(1); a.username = s.Text(2); a.password_hash = s.Text(3);
+    a.totp_secret = s.Blob(4); a.totp_last_step = s.Int(5); a.disabled = s.Int(6) != 0;
+    auto rs = Q("SELECT role FROM account_roles WHERE account_id=?");
+    rs.Bind(1, a.id);
+    while (rs.Step()) {
+      if (auto r = ParseRole(rs.Text(0))) a.roles.insert(*r);
+    }
+    return a;
+  }
+  absl::StatusOr<Account> FindAccountByUsername(std::string_view username) override {
+    auto s = Q("SELECT id, person_id, username, password_hash, totp_secret, totp_last_step, disabled "
+               "FROM accounts WHERE username=?");
+    s.Bind(1, username);
+    if (!s.Step()) return NotFound("Account niet gevonden.");
+    return ReadAccount(s);
+  }
+  absl::StatusOr<Account> GetAccount(Id id) override {
+    auto s = Q("SELECT id, person_id, username, password_hash, totp_secret, totp_last_step, disabled "
+               "FROM accounts WHERE id=?");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Account niet gevonden.");
+    return ReadAccount(s);
+  }
+  std::optional<Id> AccountOfPerson(Id person) override {
+    auto s = Q("SELECT id FROM accounts WHERE person_id=?");
+    s.Bind(1, person);
+    if (!s.Step()) return std::nullopt;
+    return s.Int(0);
+  }
+  absl::Status UpdateTotp(Id account, std::string_view secret, std::int64_t last_step) override {
+    auto s = Q("UPDATE accounts SET totp_secret=?, totp_last_step=? WHERE id=?");
+    s.BindBlob(1, secret).Bind(2, last_step).Bind(3, account);
+    return s.Exec();
+  }
+  absl::Status InsertSession(const Session& x) override {
+    auto s = Q("INSERT INTO sessions(id, token_hash, account_id, csrf_token, second_factor_done, created_at, last_seen_at) "
+               "VALUES(?,?,?,?,?,?,?)");
+    s.Bind(1, x.id).Bind(2, x.token_hash).Bind(3, x.account_id).Bind(4, x.csrf_token)
+        .Bind(5, x.second_factor_done).Bind(6, x.created_at).Bind(7, x.last_seen_at);
+    return s.Exec();
+  }
+  absl::StatusOr<Session> FindSessionByTokenHash(std::string_view token_hash) override {
+    auto s = Q("SELECT id, token_hash, account_id, csrf_token, second_factor_done, created_at, last_seen_at "
+               "FROM sessions WHERE token_hash=?");
+    s.Bind(1, token_hash);
+    if (!s.Step()) return Unauthenticated("Sessie onbekend of verlopen.");
+    Session x;
+    x.id = s.Text(0); x.token_hash = s.Text(1); x.account_id = s.Int(2); x.csrf_token = s.Text(3);
+    x.second_factor_done = s.Int(4) != 0; x.created_at = s.Int(5); x.last_seen_at = s.Int(6);
+    return x;
+  }
+  absl::Status TouchSession(std::string_view id, Instant at) override {
+    auto s = Q("UPDATE sessions SET last_seen_at=? WHERE id=?");
+    s.Bind(1, at).Bind(2, id);
+    return s.Exec();
+  }
+  absl::Status MarkSecondFactorDone(std::string_view id) override {
+    auto s = Q("UPDATE sessions SET second_factor_done=1 WHERE id=?");
+    s.Bind(1, id);
+    return s.Exec();
+  }
+  absl::Status DeleteSession(std::string_view id) override {
+    auto s = Q("DELETE FROM sessions WHERE id=?");
+    s.Bind(1, id);
+    return s.Exec();
+  }
+  absl::Status DeleteSessionsOlderThan(Instant created_before, Instant seen_before) override {
+    auto s = Q("DELETE FROM sessions WHERE created_at<? OR last_seen_at<?");
+    s.Bind(1, created_before).Bind(2, seen_before);
+    return s.Exec();
+  }
+  absl::Status RecordLoginFailure(std::string_view key, Instant at) override {
+    auto s = Q("INSERT INTO login_failures(key, at) VALUES(?,?)");
+    s.Bind(1, key).Bind(2, at);
+    return s.Exec();
+  }
+  int CountLoginFailures(std::string_view key, Instant since) override {
+    auto s = Q("SELECT count(*) FROM login_failures WHERE key=? AND at>=?");
+    s.Bind(1, key).Bind(2, since);
+    return s.Step() ? static_cast<int>(s.Int(0)) : 0;
+  }
+  absl::Status ClearLoginFailures(std::string_view key) override {
+    auto s = Q("DELETE FROM login_failures WHERE key=?");
+    s.Bind(1, key);
+    return s.Exec();
+  }
+
+  // --- cases ---
+  static std::optional<std::string> NextDue(const LmmCase& c) {
+    auto d = workflow::NearestOpenDeadline(c);
+    if (!d) return std::nullopt;
+    return FormatDateIso(d->due);
+  }
+  absl::Status WriteMembers(const LmmCase& c) {
+    auto del = Q("DELETE FROM case_members WHERE case_id=?");
+    del.Bind(1, c.id);
+    RETURN_IF_ERROR(del.Exec());
+    auto add = [&](std::optional<Id> p, const char* role) -> absl::Status {
+      if (!p || *p == 0) return absl::OkStatus();
+      auto s = Q("INSERT OR IGNORE INTO case_members(case_id, person_id, role) VALUES(?,?,?)");
+      s.Bind(1, c.id).Bind(2, *p).Bind(3, role);
+      return s.Exec();
+    };
+    RETURN_IF_ERROR(add(c.reporter_advisor_id, "reporter_advisor"));
+    RETURN_IF_ERROR(add(c.weighing_advisor_id, "weighing_advisor"));
+    RETURN_IF_ERROR(add(c.registered_by_person, "registrar"));
+    for (Id r : c.reviewer_ids) RETURN_IF_ERROR(add(r, "reviewer"));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Id> InsertCase(LmmCase& c) override {
+    c.version = 1;
+    auto s = Q("INSERT INTO lmm_cases(reference, version, state, received_at, updated_at, channel, "
+               "reporter_category, pseudonym, summary, description, unit_id, registered_by_person, "
+               "reporter_advisor_id, weighing_advisor_id, ack_due, ack_on, feedback_due, feedback_on, "
+               "weighing_end, has_advice, next_due, body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    BindCase(s, c);
+    RETURN_IF_ERROR(s.Exec());
+    c.id = sqlite3_last_insert_rowid(db_);
+    RETURN_IF_ERROR(WriteMembers(c));
+    return c.id;
+  }
+  void BindCase(Stmt& s, const LmmCase& c) {
+    s.Bind(1, c.reference).Bind(2, c.version).Bind(3, LmmStateName(c.state)).Bind(4, c.received_at)
+        .Bind(5, c.updated_at).Bind(6, c.channel).Bind(7, c.reporter_category).Bind(8, c.pseudonym)
+        .Bind(9, c.summary).Bind(10, c.description).Bind(11, c.unit_id).Bind(12, c.registered_by_person)
+        .Bind(13, c.reporter_advisor_id).Bind(14, c.weighing_advisor_id)
+        .Bind(15, FormatDateIso(c.acknowledgement_due)).Bind(16, DateCol(c.acknowledged_on))
+        .Bind(17, FormatDateIso(c.feedback_due)).Bind(18, DateCol(c.feedback_given_on))
+        .Bind(19, c.weighing ? DateCol(c.weighing->expected_end) : std::nullopt)
+        .Bind(20, c.advice.has_value()).Bind(21, NextDue(c))
+        .Bind(22, json::CaseBodyToJson(c).dump());
+  }
+  absl::Status UpdateCase(LmmCase& c, std::int64_t expected_version) override {
+    auto check = Q("SELECT version FROM lmm_cases WHERE id=?");
+    check.Bind(1, c.id);
+    if (!check.Step()) return NotFound("Melding niet gevonden.");
+    if (check.Int(0) != expected_version)
+      return Stale("Deze melding is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens.");
+    c.version = expected_version + 1;
+    auto s = Q("UPDATE lmm_cases SET reference=?, version=?, state=?, received_at=?, updated_at=?, channel=?, "
+               "reporter_category=?, pseudonym=?, summary=?, description=?, unit_id=?, registered_by_person=?, "
+               "reporter_advisor_id=?, weighing_advisor_id=?, ack_due=?, ack_on=?, feedback_due=?, feedback_on=?, "
+               "weighing_end=?, has_advice=?, next_due=?, body=? WHERE id=? AND version=?");
+    BindCase(s, c);
+    s.Bind(23, c.id).Bind(24, expected_version);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) != 1) return Stale("Deze melding is intussen gewijzigd.");
+    return WriteMembers(c);
+  }
+  absl::StatusOr<LmmCase> GetCase(Id id) override {
+    auto s = Q("SELECT id, reference, version, state, received_at, updated_at, channel, reporter_category, "
+               "pseudonym, summary, description, unit_id, registered_by_person, reporter_advisor_id, "
+               "weighing_advisor_id, ack_due, ack_on, feedback_due, feedback_on, body FROM lmm_cases WHERE id=?");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Melding niet gevonden.");
+    LmmCase c;
+    c.id = s.Int(0); c.reference = s.Text(1); c.version = s.Int(2);
+    c.state = ParseLmmState(s.Text(3)).value_or(LmmState::kRegistered);
+    c.received_at = s.Int(4); c.updated_at = s.Int(5); c.channel = s.Text(6);
+    c.reporter_category = s.Text(7); c.pseudonym = s.Text(8); c.summary = s.Text(9);
+    c.description = s.Text(10); c.unit_id = s.Int(11); c.registered_by_person = s.Int(12);
+    c.reporter_advisor_id = s.OptInt(13); c.weighing_advisor_id = s.OptInt(14);
+    c.acknowledgement_due = s.DateAt(15); c.acknowledged_on = s.OptDate(16);
+    c.feedback_due = s.DateAt(17); c.feedback_given_on = s.OptDate(18);
+    auto body = nlohmann::json::parse(s.Text(19), nullptr, false);
+    if (body.is_discarded()) return absl::DataLossError("case body is not JSON");
+    RETURN_IF_ERROR(json::CaseBodyFromJson(body, c));
+    return c;
+  }
+  std::vector<CaseSummary> ListCases(const CaseListQuery& q) override {
+    std::string sql =
+        "SELECT c.id, c.reference, c.state, c.summary, c.unit_id, c.received_at, c.ack_due, c.ack_on, "
+        "c.feedback_due, c.feedback_on, c.weighing_end, c.has_advice, c.reporter_advisor_id, "
+        "c.weighing_advisor_id FROM lmm_cases c WHERE (";
+    std::vector<std::string> scope;
+    if (q.all) scope.push_back("1");
+    if (q.member_person) scope.push_back("c.id IN (SELECT case_id FROM case_members WHERE person_id=:member)");
+    if (q.reporter_account)
+      scope.push_back("c.id IN (SELECT case_id FROM reporter_identities WHERE account_id=:reporter)");
+    if (q.with_advice) scope.push_back("c.has_advice=1");
+    if (scope.empty()) scope.push_back("0");
+    sql += absl::StrJoin(scope, " OR ") + ")";
+    if (q.state) sql += " AND c.state=:state";
+    if (q.open_only) sql += " AND c.state NOT IN ('closed','referred')";
+    if (q.due_before) sql += " AND c.next_due IS NOT NULL AND c.next_due<:due_before";
+    sql += " ORDER BY c.next_due IS NULL, c.next_due, c.id DESC LIMIT :limit OFFSET :offset";
+    Dyn d;
+    std::vector<CaseSummary> out;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &d.s, nullptr) != SQLITE_OK) return out;
+    auto bind = [&](const char* name, auto v) {
+      int i = sqlite3_bind_parameter_index(d.s, name);
+      if (i == 0) return;
+      if constexpr (std::is_same_v<decltype(v), std::string>) {
+        sqlite3_bind_text(d.s, i, v.c_str(), -1, SQLITE_TRANSIENT);
+      } else {
+        sqlite3_bind_int64(d.s, i, v);
+      }
+    };
+    if (q.member_person) bind(":member", *q.member_person);
+    if (q.reporter_account) bind(":reporter", *q.reporter_account);
+    if (q.state) bind(":state", std::string(LmmStateName(*q.state)));
+    if (q.due_before) bind(":due_before", FormatDateIso(*q.due_before));
+    bind(":limit", static_cast<std::int64_t>(q.limit));
+    bind(":offset", static_cast<std::int64_t>(q.offset));
+    Stmt s(db_, d.s);
+    while (s.Step()) {
+      CaseSummary c;
+      c.id = s.Int(0); c.reference = s.Text(1);
+      c.state = ParseLmmState(s.Text(2)).value_or(LmmState::kRegistered);
+      c.summary = s.Text(3); c.unit_id = s.Int(4); c.received_at = s.Int(5);
+      c.acknowledgement_due = s.DateAt(6); c.acknowledged_on = s.OptDate(7);
+      c.feedback_due = s.DateAt(8); c.feedback_given_on = s.OptDate(9); c.weighing_end = s.OptDate(10);
+      c.has_advice = s.Int(11) != 0; c.reporter_advisor_id = s.OptInt(12); c.weighing_advisor_id = s.OptInt(13);
+      out.push_back(c);
+    }
+    return out;
+  }
+  std::int64_t NextCaseNumber(int year) override {
+    auto s = Q("INSERT INTO case_counters(year, last) VALUES(?, 1) "
+               "ON CONFLICT(year) DO UPDATE SET last=last+1 RETURNING last");
+    s.Bind(1, year);
+    return s.Step() ? s.Int(0) : 0;
+  }
+  absl::Status InsertIdentity(const ReporterIdentity& r) override {
+    auto s = Q("INSERT INTO reporter_identities(case_id, person_id, account_id, name, contact) VALUES(?,?,?,?,?)");
+    s.Bind(1, r.case_id).Bind(2, r.person_id).Bind(3, r.account_id).Bind(4, r.name).Bind(5, r.contact);
+    return s.Exec();
+  }
+  std::optional<ReporterIdentity> GetIdentity(Id case_id) override {
+    auto s = Q("SELECT case_id, person_id, account_id, name, contact FROM reporter_identities WHERE case_id=?");
+    s.Bind(1, case_id);
+    if (!s.Step()) return std::nullopt;
+    return ReporterIdentity{s.Int(0), s.OptInt(1), s.OptInt(2), s.Text(3), s.Text(4)};
+  }
+  absl::StatusOr<Id> AppendCaseEvent(const CaseEvent& e) override {
+    auto s = Q("INSERT INTO case_events(case_id, at, actor_person, kind, visibility, text, on_date) VALUES(?,?,?,?,?,?,?)");
+    s.Bind(1, e.case_id).Bind(2, e.at).Bind(3, e.actor_person).Bind(4, e.kind).Bind(5, e.visibility)
+        .Bind(6, e.text).Bind(7, DateCol(e.on));
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  std::vector<CaseEvent> ListCaseEvents(Id case_id) override {
+    auto s = Q("SELECT id, case_id, at, actor_person, kind, visibility, text, on_date FROM case_events "
+               "WHERE case_id=? ORDER BY id");
+    s.Bind(1, case_id);
+    std::vector<CaseEvent> out;
+    while (s.Step()) {
+      out.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5), s.Text(6), s.OptDate(7)});
+    }
+    return out;
+  }
+  absl::StatusOr<Id> InsertActivity(const Activity& a) override {
+    auto s = Q("INSERT INTO activities(advisor_person, kind, on_date, unit_id, notes) VALUES(?,?,?,?,?)");
+    s.Bind(1, a.advisor_person).Bind(2, a.kind).Bind(3, FormatDateIso(a.on)).Bind(4, a.unit_id).Bind(5, a.notes);
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  std::vector<Activity> ListActivities(std::optional<Id> advisor) override {
+    auto s = Q("SELECT id, advisor_person, kind, on_date, unit_id, notes FROM activities "
+               "WHERE ?1 IS NULL OR advisor_person=?1 ORDER BY on_date DESC, id DESC LIMIT 200");
+    s.Bind(1, advisor);
+    std::vector<Activity> out;
+    while (s.Step()) out.push_back({s.Int(0), s.Int(1), s.Text(2), s.DateAt(3), s.OptInt(4), s.Text(5)});
+    return out;
+  }
+
+  std::optional<std::string> GetSetting(std::string_view key) override {
+    auto s = Q("SELECT value FROM settings WHERE key=?");
+    s.Bind(1, key);
+    if (!s.Step()) return std::nullopt;
+    return s.Text(0);
+  }
+  absl::Status SetSetting(std::string_view key, std::string_view value) override {
+    auto s = Q("INSERT INTO settings(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+    s.Bind(1, key).Bind(2, value);
+    return s.Exec();
+  }
+
+  // --- audit ---
+  absl::Status AppendAudit(AuditEvent& e) override {
+    auto last = Q("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
+    if (last.Step()) {
+      e.seq = last.Int(0) + 1;
+      e.prev_hash = last.Text(1);
+    } else {
+      e.seq = 1;
+      e.prev_hash = std::string(kGenesisHash);
+    }
+    e.hash = ComputeEventHash(e, *hash_);
+    auto s = Q("INSERT INTO audit_events(seq, at, actor, session, action, case_id, detail, prev_hash, hash) "
+               "VALUES(?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.session).Bind(5, e.action)
+        .Bind(6, e.case_id).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash);
+    return s.Exec();
+  }
+  static AuditEvent ReadAudit(Stmt& s) {
+    AuditEvent e;
+    e.seq = s.Int(0); e.at = s.Int(1); e.actor = s.Text(2); e.session = s.Text(3); e.action = s.Text(4);
+    e.case_id = s.Text(5); e.detail = s.Text(6); e.prev_hash = s.Text(7); e.hash = s.Text(8);
+    return e;
+  }
+  std::vector<AuditEvent> SearchAudit(const AuditQuery& q) override {
+    std::string sql = "SELECT seq, at, actor, session, action, case_id, detail, prev_hash, hash FROM audit_events WHERE 1";
+    if (q.case_id) sql += " AND case_id=:case AND case_id<>''";
+    if (q.actor) sql += " AND actor=:actor";
+    if (q.action) sql += " AND action LIKE :action || '%'";
+    if (q.from) sql += " AND at>=:from";
+    if (q.to) sql += " AND at<:to";
+    sql += " ORDER BY seq DESC LIMIT :limit";
+    Dyn d;
+    std::vector<AuditEvent> out;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &d.s, nullptr) != SQLITE_OK) return out;
+    auto bt = [&](const char* n, const std::string& v) {
+      if (int i = sqlite3_bind_parameter_index(d.s, n)) sqlite3_bind_text(d.s, i, v.c_str(), -1, SQLITE_TRANSIENT);
+    };
+    auto bi = [&](const char* n, std::int64_t v) {
+      if (int i = sqlite3_bind_parameter_index(d.s, n)) sqlite3_bind_int64(d.s, i, v);
+    };
+    if (q.case_id) bt(":case", std::to_string(*q.case_id));
+    if (q.actor) bt(":actor", *q.actor);
+    if (q.action) bt(":action", *q.action);
+    if (q.from) bi(":from", *q.from);
+    if (q.to) bi(":to", *q.to);
+    bi(":limit", q.limit);
+    Stmt s(db_, d.s);
+    while (s.Step()) out.push_back(ReadAudit(s));
+    return out;
+  }
+  absl::Status ScanAudit(const std::function<bool(const AuditEvent&)>& fn) override {
+    auto s = Q("SELECT seq, at, actor, session, action, case_id, detail, prev_hash, hash FROM audit_events ORDER BY seq");
+    while (s.Step()) {
+      if (!fn(ReadAudit(s))) break;
+    }
+    if (!s.last_error().empty()) return absl::InternalError(s.last_error());
+    return absl::OkStatus();
+  }
+
+ private:
+  sqlite3* db_;
+  HashFunction* hash_;
+  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+namespace {
+absl::Status ExecSql(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "sqlite error";
+    sqlite3_free(err);
+    return absl::InternalError(msg);
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
+SqliteStore::SqliteStore(sqlite3* db, HashFunction hash)
+    : db_(db), hash_(std::move(hash)), tx_(std::make_unique<Tx>(db, &hash_)) {}
+
+SqliteStore::~SqliteStore() {
+  tx_.reset();
+  sqlite3_close_v2(db_);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, HashFunction hash) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "cannot open";
+    sqlite3_close_v2(db);
+    return absl::UnavailableError(Cat("Kan database ", path, " niet openen: ", msg));
+  }
+  // WAL for concurrent readers and crash safety; NORMAL sync is durable at
+  // checkpoints and never corrupts; foreign keys on.
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
+                             "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
+    if (auto st = ExecSql(db, pragma); !st.ok()) {
+      sqlite3_close_v2(db);
+      return st;
+    }
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, std::move(hash)));
+  RETURN_IF_ERROR(store->Migrate());
+  return store;
+}
+
+int SqliteStore::SchemaVersion() {
+  std::lock_guard lock(mu_);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &s, nullptr);
+  int v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+  sqlite3_finalize(s);
+  return v;
+}
+
+absl::Status SqliteStore::Migrate() {
+  int current = SchemaVersion();
+  const int target = static_cast<int>(std::size(kMigrations));
+  std::lock_guard lock(mu_);
+  for (int v = current; v < target; ++v) {
+    RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
+    absl::Status st = ExecSql(db_, kMigrations[v]);
+    if (st.ok()) st = ExecSql(db_, Cat("PRAGMA user_version=", v + 1).c_str());
+    if (!st.ok()) {
+      (void)ExecSql(db_, "ROLLBACK");
+      return absl::InternalError(Cat("migratie ", v + 1, " mislukt: ", st.message()));
+    }
+    RETURN_IF_ERROR(ExecSql(db_, "COMMIT"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::Transact(const std::function<absl::Status(StoreTx&)>& fn) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
+  absl::Status st;
+  try {
+    st = fn(*tx_);
+  } catch (const std::exception& e) {
+    st = absl::InternalError(e.what());
+  }
+  if (!st.ok()) {
+    (void)ExecSql(db_, "ROLLBACK");
+    return st;
+  }
+  if (auto c = ExecSql(db_, "COMMIT"); !c.ok()) {
+    (void)ExecSql(db_, "ROLLBACK");
+    return c;
+  }
+  return absl::OkStatus();
+}
+
+bool SqliteStore::Ready() {
+  std::lock_guard lock(mu_);
+  return ExecSql(db_, "SELECT 1").ok();
+}
+
+}  // namespace waarborg

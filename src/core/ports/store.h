@@ -1,0 +1,181 @@
+// Store port: everything Waarborg keeps. One implementation per database
+// (adapters/sqlite now; adapters/postgres later), one contract for both.
+// All work happens inside a transaction: Store::Transact runs a function
+// against a StoreTx and commits when it returns OK, rolls back otherwise, so a
+// failed request leaves nothing half-written.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/audit/audit_chain.h"
+#include "core/cases/lmm_case.h"
+#include "core/org/org.h"
+
+namespace waarborg {
+
+struct Account {
+  Id id = 0;
+  Id person_id = 0;
+  std::string username;
+  std::string password_hash;   // Argon2id
+  std::string totp_secret;     // raw bytes; empty when not enrolled
+  std::int64_t totp_last_step = 0;  // replay guard
+  std::set<Role> roles;
+  bool disabled = false;
+};
+
+struct Session {
+  std::string id;            // public id, safe to log and audit
+  std::string token_hash;    // SHA-256 of the cookie token; the token itself is never stored
+  Id account_id = 0;
+  std::string csrf_token;
+  bool second_factor_done = false;
+  Instant created_at = 0;
+  Instant last_seen_at = 0;
+};
+
+// A dated entry in a case's timeline.
+struct CaseEvent {
+  Id id = 0;
+  Id case_id = 0;
+  Instant at = 0;
+  Id actor_person = 0;  // 0 for the system
+  std::string kind;     // "registered", "staffed", "contact", "adverse_treatment", ...
+  // Who may see the entry: "case" (everyone who may read the case),
+  // "weighing" (weighing team), "protection" (reporter's VPI + coordinator).
+  std::string visibility = "case";
+  std::string text;     // Dutch, shown on the timeline
+  std::optional<Date> on;  // the date the entry is about (e.g. the adverse event)
+};
+
+// A VPI activity (CVP meeting, information session, contact with a unit chief).
+struct Activity {
+  Id id = 0;
+  Id advisor_person = 0;
+  std::string kind;
+  Date on;
+  std::optional<Id> unit_id;
+  std::string notes;
+};
+
+struct CaseListQuery {
+  // Scope: the store returns the union of the enabled parts.
+  bool all = false;
+  std::optional<Id> member_person;     // VPI, reviewer or registrar on the case
+  std::optional<Id> reporter_account;  // filed by this account
+  bool with_advice = false;            // authority: cases that have an advice
+  // Filters.
+  std::optional<LmmState> state;
+  bool open_only = false;
+  std::optional<Date> due_before;      // nearest open deadline before this date (overdue)
+  int limit = 50;
+  int offset = 0;
+};
+
+struct CaseSummary {
+  Id id = 0;
+  std::string reference;
+  LmmState state = LmmState::kRegistered;
+  std::string summary;
+  Id unit_id = 0;
+  Instant received_at = 0;
+  Date acknowledgement_due;
+  std::optional<Date> acknowledged_on;
+  Date feedback_due;
+  std::optional<Date> feedback_given_on;
+  std::optional<Date> weighing_end;
+  bool has_advice = false;
+  std::optional<Id> reporter_advisor_id;
+  std::optional<Id> weighing_advisor_id;
+};
+
+struct AuditQuery {
+  std::optional<Id> case_id;
+  std::optional<std::string> actor;
+  std::optional<std::string> action;
+  std::optional<Instant> from, to;
+  int limit = 100;
+};
+
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+
+  // --- organisation ---
+  virtual absl::StatusOr<Id> InsertUnit(const OrgUnit& u) = 0;
+  virtual absl::StatusOr<Id> InsertPerson(const Person& p) = 0;
+  virtual absl::Status SetManager(Id person, std::optional<Id> manager) = 0;
+  virtual absl::StatusOr<Person> GetPerson(Id id) = 0;
+  virtual std::optional<Id> ManagerOf(Id person) = 0;
+  virtual std::vector<OrgUnit> ListUnits() = 0;
+  virtual absl::StatusOr<OrgUnit> GetUnit(Id id) = 0;
+  // People whose name contains `text` (case-insensitive), at most `limit`.
+  virtual std::vector<Person> FindPeople(std::string_view text, int limit) = 0;
+  virtual std::int64_t CountPeople() = 0;
+  virtual absl::Status AdoptUnit(Id advisor_person, Id unit) = 0;
+  virtual std::vector<Id> AdoptedUnits(Id advisor_person) = 0;
+  // People who hold the VPI or coordinator role.
+  virtual std::vector<Person> ListAdvisors() = 0;
+
+  // --- accounts and sessions ---
+  virtual absl::StatusOr<Id> InsertAccount(const Account& a) = 0;
+  virtual absl::StatusOr<Account> FindAccountByUsername(std::string_view username) = 0;
+  virtual absl::StatusOr<Account> GetAccount(Id id) = 0;
+  virtual std::optional<Id> AccountOfPerson(Id person) = 0;
+  virtual absl::Status UpdateTotp(Id account, std::string_view secret, std::int64_t last_step) = 0;
+  virtual absl::Status InsertSession(const Session& s) = 0;
+  virtual absl::StatusOr<Session> FindSessionByTokenHash(std::string_view token_hash) = 0;
+  virtual absl::Status TouchSession(std::string_view id, Instant at) = 0;
+  virtual absl::Status MarkSecondFactorDone(std::string_view id) = 0;
+  virtual absl::Status DeleteSession(std::string_view id) = 0;
+  virtual absl::Status DeleteSessionsOlderThan(Instant created_before, Instant seen_before) = 0;
+
+  // --- log-in throttling (keyed per account and per address) ---
+  virtual absl::Status RecordLoginFailure(std::string_view key, Instant at) = 0;
+  virtual int CountLoginFailures(std::string_view key, Instant since) = 0;
+  virtual absl::Status ClearLoginFailures(std::string_view key) = 0;
+
+  // --- LMM cases ---
+  // Inserts `c` (id and version assigned) and returns its id.
+  virtual absl::StatusOr<Id> InsertCase(LmmCase& c) = 0;
+  // Writes `c` when the stored version equals `expected_version`, bumping
+  // c.version; Aborted (stale, HTTP 409) otherwise.
+  virtual absl::Status UpdateCase(LmmCase& c, std::int64_t expected_version) = 0;
+  virtual absl::StatusOr<LmmCase> GetCase(Id id) = 0;
+  virtual std::vector<CaseSummary> ListCases(const CaseListQuery& q) = 0;
+  virtual std::int64_t NextCaseNumber(int year) = 0;
+  virtual absl::Status InsertIdentity(const ReporterIdentity& r) = 0;
+  virtual std::optional<ReporterIdentity> GetIdentity(Id case_id) = 0;
+  virtual absl::StatusOr<Id> AppendCaseEvent(const CaseEvent& e) = 0;
+  virtual std::vector<CaseEvent> ListCaseEvents(Id case_id) = 0;
+  virtual absl::StatusOr<Id> InsertActivity(const Activity& a) = 0;
+  virtual std::vector<Activity> ListActivities(std::optional<Id> advisor_person) = 0;
+
+  // --- settings (key/value, e.g. "demo" for a demo database) ---
+  virtual std::optional<std::string> GetSetting(std::string_view key) = 0;
+  virtual absl::Status SetSetting(std::string_view key, std::string_view value) = 0;
+
+  // --- audit trail ---
+  // Appends `e`, filling seq, prev_hash and hash (chained to the last event).
+  virtual absl::Status AppendAudit(AuditEvent& e) = 0;
+  virtual std::vector<AuditEvent> SearchAudit(const AuditQuery& q) = 0;
+  // Streams every event in seq order; stops early when `fn` returns false.
+  virtual absl::Status ScanAudit(const std::function<bool(const AuditEvent&)>& fn) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Runs `fn` in one transaction. Commits when it returns OK; rolls back
+  // otherwise and returns its status.
+  virtual absl::Status Transact(const std::function<absl::Status(StoreTx&)>& fn) = 0;
+  // True when the store answers (for /readyz).
+  virtual bool Ready() = 0;
+};
+
+}  // namespace waarborg

@@ -1,0 +1,29 @@
+// The demo organisation for `waarborg serve --demo`: the units of DOMAIN §1
+// with districts and teams, about 200 people with chains of command, a demo
+// account for every role, and a handful of LMM cases in different states.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "app/lmm_service.h"
+#include "core/ports/store.h"
+
+namespace waarborg {
+
+struct DemoLogin {
+  std::string username;
+  std::string role_label;
+  std::string totp_secret_base32;  // empty when no second factor
+};
+
+inline constexpr const char* kDemoPassword = "waarborg-demo";
+
+// Seeds an empty database; does nothing when the organisation exists.
+absl::Status SeedDemo(Store& store, app::LmmService& lmm, const Clock& clock);
+
+// The demo log-ins (reads the accounts back from the store).
+std::vector<DemoLogin> DemoLogins(Store& store);
+
+}  // namespace waarborg

@@ -1,0 +1,182 @@
+// waarborg: the server and its command-line tools.
+//   waarborg serve --port N --data DIR [--demo]
+//   waarborg migrate --data DIR
+//   waarborg audit verify --data DIR
+//   waarborg demo-code --data DIR --user NAME   (demo databases only)
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "adapters/crypto/crypto.h"
+#include "adapters/crypto/totp.h"
+#include "adapters/http/api_routes.h"
+#include "adapters/http/server.h"
+#include "adapters/http/services.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "adapters/web/pages.h"
+#include "app/audit_service.h"
+#include "app/auth_service.h"
+#include "app/lmm_service.h"
+#include "server/demo_seed.h"
+#include "server/system_clock.h"
+#include "core/common/strings.h"
+
+namespace fs = std::filesystem;
+using namespace waarborg;
+
+namespace {
+
+std::string DefaultWebDir() {
+  if (const char* env = std::getenv("WAARBORG_WEB_DIR")) return env;
+  for (const char* p : {"web", "/usr/share/waarborg/web"}) {
+    if (fs::exists(fs::path(p) / "templates")) return fs::absolute(p).string();
+  }
+  return std::string(WAARBORG_SOURCE_DIR) + "/web";
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> OpenStore(const std::string& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return absl::UnavailableError(Cat("Kan map ", data_dir, " niet maken: ", ec.message()));
+  fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  return SqliteStore::Open((fs::path(data_dir) / "waarborg.db").string(), crypto::Sha256Hex);
+}
+
+int Fail(const absl::Status& st) {
+  std::cerr << "waarborg: " << st.message() << "\n";
+  return 1;
+}
+
+void SetUpJsonLogs() {
+  auto logger = spdlog::stdout_logger_mt("waarborg");
+  // One JSON object per line; messages are already JSON fragments.
+  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","event":%v})", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Waarborg: integriteitsmeldingen, vertrouwenswerk en onderzoeken"};
+  cli.require_subcommand(1);
+
+  std::string data_dir = "data";
+  std::uint16_t port = 8080;
+  std::string address = "127.0.0.1";
+  bool demo = false;
+  std::size_t threads = 4;
+  std::string web_dir;
+  bool secure_cookies = false;
+  auto* serve = cli.add_subcommand("serve", "Start de server");
+  serve->add_option("--port", port, "TCP-poort (0 = kies een vrije)");
+  serve->add_option("--address", address, "Adres om op te luisteren");
+  serve->add_option("--data", data_dir, "Datamap (wordt aangemaakt en gemigreerd)");
+  serve->add_flag("--demo", demo, "Vul een nieuwe database met de demo-organisatie");
+  serve->add_option("--threads", threads, "Aantal werkthreads");
+  serve->add_option("--web-dir", web_dir, "Map met templates en statische bestanden");
+  serve->add_flag("--secure-cookies", secure_cookies, "Secure-cookies (achter een TLS-proxy)");
+
+  auto* migrate = cli.add_subcommand("migrate", "Maak of migreer de database");
+  migrate->add_option("--data", data_dir, "Datamap");
+
+  auto* audit = cli.add_subcommand("audit", "Audittrail");
+  auto* verify = audit->add_subcommand("verify", "Controleer de hashketen van de audittrail");
+  verify->add_option("--data", data_dir, "Datamap");
+  audit->require_subcommand(1);
+
+  std::string user;
+  auto* demo_code = cli.add_subcommand("demo-code", "Toon de huidige TOTP-code van een demo-account");
+  demo_code->add_option("--data", data_dir, "Datamap");
+  demo_code->add_option("--user", user, "Gebruikersnaam")->required();
+  auto* demo_secret = cli.add_subcommand("demo-secret", "Toon de TOTP-sleutel (base32) van een demo-account");
+  demo_secret->add_option("--data", data_dir, "Datamap");
+  demo_secret->add_option("--user", user, "Gebruikersnaam")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  SystemClock clock;
+  auto store_or = OpenStore(data_dir);
+  if (!store_or.ok()) return Fail(store_or.status());
+  auto& store = **store_or;
+
+  if (*migrate) {
+    std::cout << "Database gemigreerd naar schemaversie " << store.SchemaVersion() << ".\n";
+    return 0;
+  }
+  if (*verify) {
+    app::AuditService audit_service(store, clock, crypto::Sha256Hex);
+    auto report = audit_service.Verify();
+    if (!report.ok()) return Fail(report.status());
+    if (report->ok) {
+      std::cout << "Audittrail intact: " << report->events_checked << " gebeurtenissen gecontroleerd.\n";
+      return 0;
+    }
+    std::cout << "Audittrail GEBROKEN bij gebeurtenis " << report->first_broken_seq << ": " << report->reason
+              << " (" << report->events_checked << " gebeurtenissen gelezen).\n";
+    return 2;
+  }
+  if (*demo_code || *demo_secret) {
+    absl::StatusOr<Account> account = absl::NotFoundError("");
+    bool is_demo = false;
+    (void)store.Transact([&](StoreTx& tx) {
+      is_demo = tx.GetSetting("demo").has_value();
+      account = tx.FindAccountByUsername(user);
+      return absl::OkStatus();
+    });
+    if (!is_demo) return Fail(absl::FailedPreconditionError("Alleen voor demo-databases."));
+    if (!account.ok() || account->totp_secret.empty())
+      return Fail(absl::NotFoundError("Geen demo-account met tweede factor met die naam."));
+    if (*demo_secret) {
+      std::cout << crypto::Base32Encode(account->totp_secret) << "\n";
+    } else {
+      std::cout << crypto::TotpCode(account->totp_secret, clock.Now() / 1000) << "\n";
+    }
+    return 0;
+  }
+
+  // serve
+  SetUpJsonLogs();
+  app::AuthService auth(store, clock);
+  app::LmmService lmm(store, clock);
+  app::AuditService audit_service(store, clock, crypto::Sha256Hex);
+  if (demo) {
+    if (auto st = SeedDemo(store, lmm, clock); !st.ok()) return Fail(st);
+  }
+  http::Services services{store, clock, auth, lmm, audit_service, web_dir.empty() ? DefaultWebDir() : web_dir};
+  std::vector<http::Route> routes = http::ApiRoutes(services);
+  for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
+  http::Handler not_found = [](const http::HttpRequest& req) {
+    if (req.path.rfind("/api/", 0) == 0) return http::JsonError(absl::NotFoundError("Onbekende route."));
+    return http::HttpResponse{404, "text/html; charset=utf-8",
+                              "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Niet gevonden - "
+                              "Waarborg</title></head><body><main><h1>Pagina niet gevonden</h1><p>Deze pagina bestaat "
+                              "niet. <a href=\"/\">Naar de startpagina</a></p></main></body></html>"};
+  };
+
+  http::ServerOptions opts;
+  opts.address = address;
+  opts.port = port;
+  opts.threads = threads;
+  opts.tls_terminated_upstream = secure_cookies;
+  auto st = http::Serve(opts, std::move(routes), not_found, [&](std::uint16_t p) {
+    std::cout << "Waarborg luistert op http://" << (address == "127.0.0.1" ? "localhost" : address) << ":" << p
+              << std::endl;
+    if (demo) {
+      std::cout << "\nDemo-inloggegevens (wachtwoord voor allen: " << kDemoPassword << "):\n";
+      for (const auto& l : DemoLogins(store)) {
+        std::cout << "  " << l.username << "  (" << l.role_label << ")";
+        if (!l.totp_secret_base32.empty())
+          std::cout << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: waarborg demo-code --data "
+                    << data_dir << " --user " << l.username << ")";
+        std::cout << "\n";
+      }
+      std::cout << std::endl;
+    }
+  });
+  if (!st.ok()) return Fail(st);
+  return 0;
+}
