@@ -403,14 +403,16 @@ absl::Status LmmService::Mutate(
     if (!actor.Has(Role::kCompetentAuthority)) {
       if (auto st = access::CheckCase(actor, rel, c, CaseAction::kRead); !st.ok()) return deny(st);
     }
-    bool weighing_by_coordinator = false;
-    if (c.weighing_advisor_id) {
-      if (auto acc = tx.AccountOfPerson(*c.weighing_advisor_id)) {
+    if (auto st = access::CheckSeparationOfDuties(actor, rel, action); !st.ok()) return deny(st);
+    bool coordinator_on_case = false;
+    for (const auto& advisor : {c.weighing_advisor_id, c.reporter_advisor_id}) {
+      if (!advisor) continue;
+      if (auto acc = tx.AccountOfPerson(*advisor)) {
         auto a = tx.GetAccount(*acc);
-        weighing_by_coordinator = a.ok() && a->roles.count(Role::kCoordinator);
+        coordinator_on_case |= a.ok() && a->roles.count(Role::kCoordinator) > 0;
       }
     }
-    RETURN_IF_ERROR(workflow::CheckTransition(c, action, weighing_by_coordinator));
+    RETURN_IF_ERROR(workflow::CheckTransition(c, action, coordinator_on_case));
     if (auto st = access::CheckCase(actor, rel, c, action); !st.ok()) return deny(st);
     if (version != c.version)
       return Stale("Deze melding is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens.");

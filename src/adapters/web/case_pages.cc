@@ -95,7 +95,7 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
   if (v.identity_visible && v.identity) {
     Data ident;
     ident.set("name", v.identity->name);
-    ident.set("contact", v.identity->contact);
+    SetIf(ident, "contact", v.identity->contact);
     d.set("identity", ident);
   }
   d.set("is_reporter_view", v.is_reporter_view);
@@ -135,9 +135,9 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
   for (auto& e : v.timeline) {
     Data o;
     o.set("at", FormatInstantNl(e.at));
-    o.set("actor", e.actor_name);
+    SetIf(o, "actor", e.actor_name);
     o.set("text", e.text);
-    o.set("on", DateOrEmpty(e.on));
+    SetIf(o, "on", DateOrEmpty(e.on));
     timeline.push_back(o);
   }
   d.set("has_timeline", !v.timeline.empty());
@@ -157,8 +157,8 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
     o.set("has_harms", !t.harms.empty());
     o.set("exclusions", excl);
     o.set("has_exclusions", !t.exclusions.empty());
-    o.set("referral", t.referral.empty() ? std::string() : std::string(CriterionLabelNl(t.referral)));
-    o.set("notes", t.notes);
+    SetIf(o, "referral", t.referral.empty() ? std::string() : std::string(CriterionLabelNl(t.referral)));
+    SetIf(o, "notes", t.notes);
     o.set("passes", YesNo(PassesDefinitionTest(t)));
     d.set("definition_test", o);
   }
@@ -184,7 +184,7 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
       o.set("at", FormatInstantNl(r.at));
       o.set("by", r.by_coordinator ? std::string("Coördinator") : Cat("Collega (", r.reviewer_person_id, ")"));
       o.set("agrees", YesNo(r.agrees));
-      o.set("opinion", r.opinion);
+      SetIf(o, "opinion", r.opinion);
       list.push_back(o);
     }
     d.set("reviews", list);
@@ -202,9 +202,9 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
     Data o;
     o.set("at", FormatInstantNl(c.decision->at));
     o.set("adopts_advice", YesNo(c.decision->adopts_advice));
-    o.set("deviation_reasons", c.decision->deviation_reasons);
+    SetIf(o, "deviation_reasons", c.decision->deviation_reasons);
     o.set("investigate", YesNo(c.decision->investigate));
-    o.set("notes", c.decision->notes);
+    SetIf(o, "notes", c.decision->notes);
     d.set("decision", o);
   }
 

@@ -43,7 +43,6 @@ http::HttpResponse NotFound() {
   http::HttpResponse r;
   r.status = 404;
   r.body = "Niet gevonden";
-  r.Header("X-Content-Type-Options", "nosniff");
   return r;
 }
 
@@ -99,7 +98,6 @@ void AddStaticRoutes(const Web& w, std::vector<http::Route>& out) {
                    r.content_type = type;
                    r.body = ss.str();
                    r.Header("Cache-Control", vendor ? "public, max-age=604800" : "public, max-age=300");
-                   r.Header("X-Content-Type-Options", "nosniff");
                    return r;
                  }});
 }

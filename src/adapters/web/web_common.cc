@@ -50,7 +50,7 @@ std::vector<NavItem> NavFor(const Actor& a) {
     nav.push_back({"/termijnen", "nav_deadlines"});
     nav.push_back({"/activiteiten", "nav_activities"});
   }
-  if (a.Has(Role::kAuditor) || a.Has(Role::kCoordinator)) nav.push_back({"/audit", "nav_audit"});
+  if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
   return nav;
 }
 
@@ -72,7 +72,7 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
       if (!roles.empty()) roles += ", ";
       roles += std::string(RoleLabelNl(r));
     }
-    user.set("roles", roles);
+    SetIf(user, "roles", roles);
     user.set("csrf", ctx->session.csrf_token);
     d.set("user", user);
     for (auto& item : NavFor(ctx->actor)) {
@@ -109,13 +109,9 @@ http::HttpResponse HtmlPage(const Web& w, const http::HttpRequest& req, const ap
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
   r.body = w.r->Page(tmpl, std::move(data), Lang(req));
+  // CSP, nosniff, Referrer-Policy and X-Frame-Options come from the server
+  // for every response; pages only add that they must not be cached.
   r.Header("Cache-Control", "no-store");
-  r.Header("Content-Security-Policy",
-           "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-           "form-action 'self'; frame-ancestors 'none'");
-  r.Header("X-Content-Type-Options", "nosniff");
-  r.Header("Referrer-Policy", "no-referrer");
-  r.Header("X-Frame-Options", "DENY");
   return r;
 }
 

@@ -35,6 +35,11 @@ bool FormBool(const Form& f, const std::string& key);
 std::string Lang(const http::HttpRequest& req);
 
 inline Data Str(std::string_view s) { return Data(std::string(s)); }
+// Sets `key` only for a non-empty value: mustache treats "" as true in
+// {{#key}} sections, so optional text must be absent rather than empty.
+inline void SetIf(Data& d, const std::string& key, const std::string& value) {
+  if (!value.empty()) d.set(key, value);
+}
 
 // A 303 See Other to `to`.
 http::HttpResponse Redirect(const std::string& to);

@@ -71,7 +71,7 @@ absl::Status CheckCase(const Actor& a, const CaseRelation& rel, const LmmCase& c
       return Deny("De identiteit van de melder is alleen zichtbaar voor de twee VPI's en de coördinator.");
     case CaseAction::kReadWeighing:
       // The reporter's VPI never sees weighing or advice (DOMAIN §2.4).
-      if (rel.is_reporter_advisor && !coordinator)
+      if (rel.is_reporter_advisor)
         return Deny("De VPI van de melder neemt geen deel aan weging en advies.");
       if (coordinator || rel.is_weighing_advisor || rel.is_reviewer) return absl::OkStatus();
       if (a.Has(Role::kCompetentAuthority) && AuthorityMaySee(c)) return absl::OkStatus();
@@ -147,6 +147,34 @@ absl::Status CheckRoleMayTake(const Actor& a, CaseAction action) {
     default:
       return a.IsAdvisor() ? absl::OkStatus() : Deny("Alleen een VPI mag dit.");
   }
+}
+
+absl::Status CheckSeparationOfDuties(const Actor& a, const CaseRelation& rel, CaseAction action) {
+  switch (action) {
+    case CaseAction::kRecordDefinitionTest:
+    case CaseAction::kRecordWeighing:
+    case CaseAction::kInviteReviewer:
+    case CaseAction::kReview:
+    case CaseAction::kAdvise:
+      if (rel.is_reporter_advisor)
+        return Deny("De VPI van de melder neemt geen deel aan weging en advies.");
+      break;
+    default:
+      break;
+  }
+  if (action == CaseAction::kReview && rel.is_weighing_advisor)
+    return Deny("De wegende VPI kan de eigen weging niet collegiaal toetsen.");
+  if (rel.is_reporter && !rel.is_reporter_advisor && !rel.is_weighing_advisor && !a.Has(Role::kCoordinator)) {
+    switch (action) {
+      case CaseAction::kRead:
+      case CaseAction::kReadIdentity:
+      case CaseAction::kReadOutcome:
+        break;
+      default:
+        return Deny("Als melder kunt u geen stappen in uw eigen melding zetten.");
+    }
+  }
+  return absl::OkStatus();
 }
 
 bool Can(const Actor& a, const CaseRelation& rel, const LmmCase& c, CaseAction action) {

@@ -58,6 +58,12 @@ absl::Status CheckCase(const Actor& actor, const CaseRelation& rel, const LmmCas
 // the other steps: a VPI). PermissionDenied otherwise.
 absl::Status CheckRoleMayTake(const Actor& actor, CaseAction action);
 
+// The rules that hold whatever the case's state (separation of duties): the
+// reporter's VPI never takes part in the definition test, weighing, review or
+// advice; the weighing VPI does not review the own weighing; the reporter
+// takes no step on the own case. PermissionDenied when one applies.
+absl::Status CheckSeparationOfDuties(const Actor& actor, const CaseRelation& rel, CaseAction action);
+
 // True when check passes; convenience for building views.
 bool Can(const Actor& actor, const CaseRelation& rel, const LmmCase& c, CaseAction action);
 

@@ -30,7 +30,7 @@ bool CoordinatorReviewed(const LmmCase& c) {
 }  // namespace
 
 absl::Status CheckTransition(const LmmCase& c, CaseAction action,
-                             bool weighing_advisor_is_coordinator) {
+                             bool coordinator_is_advisor_on_case) {
   const LmmState s = c.state;
   switch (action) {
     case CaseAction::kRead:
@@ -63,7 +63,7 @@ absl::Status CheckTransition(const LmmCase& c, CaseAction action,
         return NotNow("Een advies kan alleen na het wegingsonderzoek worden uitgebracht.");
       if (!c.weighing || !WeighingComplete(*c.weighing))
         return NotNow("Leg eerst alle vier criteria van de weging vast, elk met een onderbouwing, en de verwachte einddatum.");
-      if (!CoordinatorReviewed(c) && !weighing_advisor_is_coordinator)
+      if (!CoordinatorReviewed(c) && !coordinator_is_advisor_on_case)
         return NotNow("De coördinator heeft de weging nog niet collegiaal getoetst.");
       if (!OtherVpiReviewed(c))
         return NotNow("Nog geen collegiale toets door een andere VPI (niet de VPI van de melder).");

@@ -15,10 +15,12 @@ namespace waarborg::workflow {
 // OK when `action` is a valid next step for `c` in its current state and the
 // step's preconditions hold; FailedPrecondition (HTTP 409) with a Dutch
 // message otherwise. Read actions are always valid.
-// `weighing_advisor_is_coordinator`: the coordinator weighs this case, so the
-// coordinator's part in the collegial review is already there.
+// `coordinator_is_advisor_on_case`: the coordinator is one of the case's two
+// VPIs (weighing: the coordinator's part is in the weighing itself; reporter's
+// VPI: the coordinator may not take part), so no separate coordinator review
+// is required.
 absl::Status CheckTransition(const LmmCase& c, access::CaseAction action,
-                             bool weighing_advisor_is_coordinator = false);
+                             bool coordinator_is_advisor_on_case = false);
 
 // Acknowledgement of receipt: within 7 days of receipt (EU 2019/1937 art. 9,
 // Wbk), moved to the next working day by the Algemene termijnenwet.
