@@ -153,7 +153,8 @@ run() {
   cpu0="$(awk '{print $14+$15}' /proc/$SERVER_PID/stat)"
   if [[ -n "$PERF_DIR" ]]; then
     mkdir -p "$PERF_DIR"
-    perf record -q -F 499 -g -p "$SERVER_PID" -o "$PERF_DIR/perf-${#ROWS[@]}.data" -- sleep "${DURATION%s}" \
+    # shellcheck disable=SC2086
+    perf record -q ${PERF_OPTS:--F 499 -g} -p "$SERVER_PID" -o "$PERF_DIR/perf-${#ROWS[@]}.data" -- sleep "${DURATION%s}" \
       >/dev/null 2>&1 &
     perf_pid=$!
   fi
@@ -184,6 +185,7 @@ AUDIT_NOW="$(sqlite3 "file:$DATA/waarborg.db?mode=ro" 'SELECT max(seq) FROM audi
 {
   echo
   echo "Waarborg case benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the machine skew results on 2 cores)"
   echo "nproc $(nproc), server --threads $SERVER_THREADS, wrk -t$WRK_THREADS -c$CONNS -d$DURATION, data $DATA (audit trail now $AUDIT_NOW events)"
   printf '%-34s %8s %8s %8s %8s %8s %9s %6s %7s %7s %7s\n' scenario 'req/s' target 'p50 ms' 'p99 ms' target requests errors 'cpu ms' 'RSS MB' 'HWM MB'
   for row in "${ROWS[@]}"; do

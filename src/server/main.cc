@@ -20,6 +20,7 @@
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/lmm_service.h"
+#include "app/org_service.h"
 #include "server/demo_seed.h"
 #include "server/system_clock.h"
 #include "core/common/strings.h"
@@ -146,7 +147,8 @@ int main(int argc, char** argv) {
   if (demo) {
     if (auto st = SeedDemo(store, lmm, clock); !st.ok()) return Fail(st);
   }
-  http::Services services{store, clock, auth, lmm, audit_service, web_dir.empty() ? DefaultWebDir() : web_dir};
+  app::OrgService org(store, clock);
+  http::Services services{store, clock, auth, lmm, audit_service, org, web_dir.empty() ? DefaultWebDir() : web_dir};
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
   http::Handler not_found = [](const http::HttpRequest& req) {
@@ -170,7 +172,7 @@ int main(int argc, char** argv) {
       for (const auto& l : DemoLogins(store)) {
         std::cout << "  " << l.username << "  (" << l.role_label << ")";
         if (!l.totp_secret_base32.empty())
-          std::cout << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: waarborg demo-code --data "
+          std::cout << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: " << argv[0] << " demo-code --data "
                     << data_dir << " --user " << l.username << ")";
         std::cout << "\n";
       }

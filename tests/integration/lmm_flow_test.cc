@@ -331,6 +331,35 @@ TEST_F(LmmFlow, CaseShowsWhoLookedAndAuditorCanSearch) {
   EXPECT_EQ(vpi1_->Get("/api/v1/audit").status, 403);
 }
 
+TEST_F(LmmFlow, AdminManagesAccountsRolesAndAdoptedUnits) {
+  const std::int64_t team = UnitId("Amsterdam team 1.1");
+  ASSERT_NE(team, 0);
+  json person = {{"name", "Nieuwe Collega"}, {"position", "VPI"}, {"rank", "Schaal 9"}, {"team_id", team},
+                 {"manager_id", PersonId(*employee_)}};
+  EXPECT_EQ(coordinator_->Post("/api/v1/admin/people", person).status, 403);
+  auto r = admin_->Post("/api/v1/admin/people", person);
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::int64_t pid = r.Json()["id"].get<std::int64_t>();
+  json account = {{"person_id", pid}, {"username", "vpi9"}, {"password", "kort"}, {"roles", {"vpi"}}};
+  EXPECT_EQ(admin_->Post("/api/v1/admin/accounts", account).status, 422);  // password too short
+  account["password"] = "een-lang-wachtwoord";
+  EXPECT_EQ(vpi1_->Post("/api/v1/admin/accounts", account).status, 403);
+  r = admin_->Post("/api/v1/admin/accounts", account);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(admin_->Post("/api/v1/admin/accounts", account).status, 409);  // one account per person
+  EXPECT_EQ(coordinator_->Post("/api/v1/admin/adopted-units",
+                               {{"advisor_person_id", pid}, {"unit_id", UnitId("Eenheid Limburg")}}).status,
+            201);
+  auto detail = admin_->Get("/api/v1/people/" + std::to_string(pid)).Json();
+  EXPECT_EQ(detail["adopted_units"].size(), 1u);
+  EXPECT_FALSE(detail["chain_of_command"].empty());
+  // A new VPI must set up a second factor at first log-in.
+  auto login = Http(server_->port(), "POST", "/api/v1/session",
+                    R"({"username":"vpi9","password":"een-lang-wachtwoord"})");
+  ASSERT_EQ(login.status, 200);
+  EXPECT_TRUE(login.Json()["second_factor_enrolment"].get<bool>());
+}
+
 TEST(Server, HealthReadyAndUnknownRoutes) {
   Server s;
   EXPECT_EQ(Http(s.port(), "GET", "/healthz").status, 200);

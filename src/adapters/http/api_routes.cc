@@ -269,6 +269,63 @@ std::vector<Route> ApiRoutes(Services& s) {
                  return Json(200, {{"people", arr}});
                })});
 
+  r.push_back({"GET", "/api/v1/people/:id(\\d+)",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 ASSIGN_OR_RETURN(auto d, s.org.GetPerson(ctx.actor, id));
+                 auto person = [](const Person& p) {
+                   return json{{"id", p.id}, {"name", p.name}, {"position", p.position}, {"rank", p.rank},
+                               {"team_id", p.team_id}};
+                 };
+                 json chain = json::array();
+                 for (const auto& m : d.chain_of_command) chain.push_back(person(m));
+                 return Json(200, {{"person", person(d.person)}, {"chain_of_command", chain},
+                                   {"adopted_units", d.adopted_units}});
+               })});
+
+  // --- organisation management (admin; adopting units also the coordinator) ---
+  r.push_back({"POST", "/api/v1/admin/people",
+               Authed(s, [&s](const HttpRequest&, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 Person p;
+                 RETURN_IF_ERROR(GetStr(b, "name", p.name));
+                 RETURN_IF_ERROR(GetStr(b, "position", p.position));
+                 RETURN_IF_ERROR(GetStr(b, "rank", p.rank));
+                 std::optional<std::int64_t> team, manager;
+                 RETURN_IF_ERROR(GetInt(b, "team_id", team));
+                 RETURN_IF_ERROR(GetInt(b, "manager_id", manager));
+                 p.team_id = team.value_or(0);
+                 p.manager_id = manager;
+                 ASSIGN_OR_RETURN(Id id, s.org.CreatePerson(ctx.actor, p));
+                 return Json(201, {{"id", id}});
+               }, {"name", "position", "rank", "team_id", "manager_id"})});
+  r.push_back({"POST", "/api/v1/admin/accounts",
+               Authed(s, [&s](const HttpRequest&, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 app::NewAccount a;
+                 std::optional<std::int64_t> person;
+                 RETURN_IF_ERROR(GetInt(b, "person_id", person));
+                 a.person_id = person.value_or(0);
+                 RETURN_IF_ERROR(GetStr(b, "username", a.username));
+                 RETURN_IF_ERROR(GetStr(b, "password", a.password));
+                 if (b.contains("roles")) {
+                   if (!b["roles"].is_array()) return Invalid("Veld 'roles' moet een lijst zijn.");
+                   for (const auto& v : b["roles"]) {
+                     auto role = v.is_string() ? ParseRole(v.get<std::string>()) : std::nullopt;
+                     if (!role) return Invalid("Onbekende rol in 'roles'.");
+                     a.roles.insert(*role);
+                   }
+                 }
+                 ASSIGN_OR_RETURN(Id id, s.org.CreateAccount(ctx.actor, a));
+                 return Json(201, {{"id", id}});
+               }, {"person_id", "username", "password", "roles"})});
+  r.push_back({"POST", "/api/v1/admin/adopted-units",
+               Authed(s, [&s](const HttpRequest&, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 std::optional<std::int64_t> advisor, unit;
+                 RETURN_IF_ERROR(GetInt(b, "advisor_person_id", advisor));
+                 RETURN_IF_ERROR(GetInt(b, "unit_id", unit));
+                 RETURN_IF_ERROR(s.org.AdoptUnit(ctx.actor, advisor.value_or(0), unit.value_or(0)));
+                 return Json(201, {{"ok", true}});
+               }, {"advisor_person_id", "unit_id"})});
+
   // --- cases ---
   r.push_back({"GET", "/api/v1/cases", Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&)
                                                       -> absl::StatusOr<HttpResponse> {

@@ -8,6 +8,7 @@
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/lmm_service.h"
+#include "app/org_service.h"
 #include "core/ports/clock.h"
 #include "core/ports/store.h"
 
@@ -19,6 +20,7 @@ struct Services {
   app::AuthService& auth;
   app::LmmService& lmm;
   app::AuditService& audit;
+  app::OrgService& org;
   std::string web_dir;  // templates, static files and i18n (web/)
 };
 
