@@ -44,8 +44,11 @@ absl::StatusOr<LoginResult> AuthService::Login(std::string_view username, std::s
     account = tx.FindAccountByUsername(username);
     return absl::OkStatus();
   }));
-  const bool ok = account.ok() && !account->disabled &&
-                  crypto::VerifyPassword(account->password_hash, password);
+  // An unknown user costs the same Argon2id work, so timing does not tell
+  // which user names exist.
+  static const std::string kDummyHash = crypto::HashPassword("waarborg-dummy").value_or("");
+  const bool ok = account.ok() ? (crypto::VerifyPassword(account->password_hash, password) && !account->disabled)
+                               : (crypto::VerifyPassword(kDummyHash, password) && false);
   if (!ok) {
     RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
       RETURN_IF_ERROR(tx.RecordLoginFailure(akey, now));
