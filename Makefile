@@ -33,7 +33,6 @@ test-sanitize: $(BUILD)/.deps-ok
 	cd build-sanitize && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	$(BUILD)/waarborg_bench_setup --help >/dev/null
 	./bench/run_case_bench.sh
 
 clean:

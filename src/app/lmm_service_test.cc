@@ -302,6 +302,17 @@ TEST_F(LmmServiceTest, ReporterAdvisorMayNotAdvise) {
   EXPECT_TRUE(Audit("case.advise").empty());
 }
 
+TEST_F(LmmServiceTest, ReporterAdvisorLearnsNothingOfWeighingProgress) {
+  // Before the weighing is complete the weighing VPI hears why (409); the
+  // reporter's VPI gets only a refusal (403), not the state of the weighing.
+  const Id id = RegisterByVpi();
+  ASSERT_TRUE(svc_->Staff(coordinator_, id, 1, reporter_vpi_.person_id, weighing_vpi_.person_id).ok());
+  ASSERT_TRUE(svc_->RecordDefinitionTest(weighing_vpi_, id, 2, Misstand()).ok());
+  EXPECT_EQ(svc_->Advise(weighing_vpi_, id, 3, GoodAdvice()).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(svc_->Advise(reporter_vpi_, id, 3, GoodAdvice()).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Version(id), 3);
+}
+
 TEST_F(LmmServiceTest, ReporterAdvisorMayNotReview) {
   const Id id = RegisterByVpi();
   ToReadyForAdvice(id);

@@ -75,6 +75,13 @@ CREATE INDEX audit_events_case ON audit_events(case_id, seq) WHERE case_id <> ''
 CREATE INDEX audit_events_actor ON audit_events(actor, seq);
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
+    // 2: the case lists sort by nearest open deadline; without these SQLite
+    // sorts every matching row to return 50 (docs/performance.md).
+    R"sql(
+CREATE INDEX lmm_cases_open_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC)
+  WHERE state NOT IN ('closed','referred');
+CREATE INDEX lmm_cases_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC);
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {
@@ -137,6 +144,7 @@ class Stmt {
   std::optional<Date> OptDate(int c) { return IsNull(c) ? std::nullopt : ParseDate(Text(c)); }
   Date DateAt(int c) { return ParseDate(Text(c)).value_or(Date{}); }
   const std::string& last_error() const { return last_error_; }
+  sqlite3_stmt* raw() { return s_; }
 
  private:
   sqlite3* db_;
@@ -151,24 +159,22 @@ class SqliteStore::Tx final : public StoreTx {
     for (auto& [k, s] : cache_) sqlite3_finalize(s);
   }
 
-  Stmt Q(const char* sql) {
+  // A cached prepared statement for `sql` (literal or built per query; the
+  // number of distinct texts is small and bounded).
+  Stmt Q(const std::string& sql) {
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
       sqlite3_stmt* s = nullptr;
-      if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
-        // A programming error in a literal query: fail loudly in tests.
-        fprintf(stderr, "sqlite prepare failed: %s\n%s\n", sqlite3_errmsg(db_), sql);
+      if (sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+        // A programming error in a query: fail loudly in tests.
+        fprintf(stderr, "sqlite prepare failed: %s\n%s\n", sqlite3_errmsg(db_), sql.c_str());
         std::abort();
       }
       it = cache_.emplace(sql, s).first;
     }
     return Stmt(db_, it->second);
   }
-  // Dynamic SQL (built per query); finalised after use.
-  struct Dyn {
-    sqlite3_stmt* s = nullptr;
-    ~Dyn() { sqlite3_finalize(s); }
-  };
+  absl::Status Exec(const char* sql) { return Q(sql).Exec(); }
 
   // --- organisation ---
   absl::StatusOr<Id> InsertUnit(const OrgUnit& u) override {
@@ -456,16 +462,15 @@ class SqliteStore::Tx final : public StoreTx {
     if (q.open_only) sql += " AND c.state NOT IN ('closed','referred')";
     if (q.due_before) sql += " AND c.next_due IS NOT NULL AND c.next_due<:due_before";
     sql += " ORDER BY c.next_due IS NULL, c.next_due, c.id DESC LIMIT :limit OFFSET :offset";
-    Dyn d;
     std::vector<CaseSummary> out;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &d.s, nullptr) != SQLITE_OK) return out;
+    Stmt s = Q(sql);
     auto bind = [&](const char* name, auto v) {
-      int i = sqlite3_bind_parameter_index(d.s, name);
+      int i = sqlite3_bind_parameter_index(s.raw(), name);
       if (i == 0) return;
       if constexpr (std::is_same_v<decltype(v), std::string>) {
-        sqlite3_bind_text(d.s, i, v.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(s.raw(), i, v.c_str(), -1, SQLITE_TRANSIENT);
       } else {
-        sqlite3_bind_int64(d.s, i, v);
+        sqlite3_bind_int64(s.raw(), i, v);
       }
     };
     if (q.member_person) bind(":member", *q.member_person);
@@ -474,7 +479,6 @@ class SqliteStore::Tx final : public StoreTx {
     if (q.due_before) bind(":due_before", FormatDateIso(*q.due_before));
     bind(":limit", static_cast<std::int64_t>(q.limit));
     bind(":offset", static_cast<std::int64_t>(q.offset));
-    Stmt s(db_, d.s);
     while (s.Step()) {
       CaseSummary c;
       c.id = s.Int(0); c.reference = s.Text(1);
@@ -579,14 +583,13 @@ class SqliteStore::Tx final : public StoreTx {
     if (q.from) sql += " AND at>=:from";
     if (q.to) sql += " AND at<:to";
     sql += " ORDER BY seq DESC LIMIT :limit";
-    Dyn d;
     std::vector<AuditEvent> out;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &d.s, nullptr) != SQLITE_OK) return out;
+    Stmt s = Q(sql);
     auto bt = [&](const char* n, const std::string& v) {
-      if (int i = sqlite3_bind_parameter_index(d.s, n)) sqlite3_bind_text(d.s, i, v.c_str(), -1, SQLITE_TRANSIENT);
+      if (int i = sqlite3_bind_parameter_index(s.raw(), n)) sqlite3_bind_text(s.raw(), i, v.c_str(), -1, SQLITE_TRANSIENT);
     };
     auto bi = [&](const char* n, std::int64_t v) {
-      if (int i = sqlite3_bind_parameter_index(d.s, n)) sqlite3_bind_int64(d.s, i, v);
+      if (int i = sqlite3_bind_parameter_index(s.raw(), n)) sqlite3_bind_int64(s.raw(), i, v);
     };
     if (q.case_id) bt(":case", std::to_string(*q.case_id));
     if (q.actor) bt(":actor", *q.actor);
@@ -594,7 +597,6 @@ class SqliteStore::Tx final : public StoreTx {
     if (q.from) bi(":from", *q.from);
     if (q.to) bi(":to", *q.to);
     bi(":limit", q.limit);
-    Stmt s(db_, d.s);
     while (s.Step()) out.push_back(ReadAudit(s));
     return out;
   }
@@ -610,7 +612,7 @@ class SqliteStore::Tx final : public StoreTx {
  private:
   sqlite3* db_;
   HashFunction* hash_;
-  std::unordered_map<const char*, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 namespace {

@@ -395,6 +395,42 @@ TEST(LmmAccess, OnlyVpisRegisterOnBehalfAndRecordActivities) {
   EXPECT_EQ(CheckRecordActivity(Admin()).code(), absl::StatusCode::kPermissionDenied);
 }
 
+// --- separation of duties, whatever the state ---
+
+TEST(LmmAccess, ReporterAdvisorIsRefusedWeighingStepsInEveryState) {
+  for (const LmmCase& c : {Staffed(), Weighing(), Advised()}) {
+    const auto rel = RelationOf(ReporterAdvisor(), c, kReporterAccount);
+    for (CaseAction a : {CaseAction::kRecordDefinitionTest, CaseAction::kRecordWeighing,
+                         CaseAction::kInviteReviewer, CaseAction::kReview, CaseAction::kAdvise}) {
+      EXPECT_EQ(CheckSeparationOfDuties(ReporterAdvisor(), rel, a).code(),
+                absl::StatusCode::kPermissionDenied)
+          << CaseActionName(a);
+    }
+    // Their own tasks stay open to them.
+    EXPECT_TRUE(CheckSeparationOfDuties(ReporterAdvisor(), rel, CaseAction::kRecordProtection).ok());
+    EXPECT_TRUE(CheckSeparationOfDuties(ReporterAdvisor(), rel, CaseAction::kAcknowledge).ok());
+  }
+}
+
+TEST(LmmAccess, CoordinatorAsReporterAdvisorNeverSeesWeighing) {
+  LmmCase c = Weighing();
+  c.reporter_advisor_id = kCoordinatorP;
+  EXPECT_FALSE(May(Coordinator(), c, CaseAction::kReadWeighing));
+  EXPECT_FALSE(CheckSeparationOfDuties(Coordinator(), RelationOf(Coordinator(), c, kReporterAccount),
+                                       CaseAction::kReview).ok());
+}
+
+TEST(LmmAccess, ReporterTakesNoStepOnOwnCase) {
+  const LmmCase c = Weighing();
+  const auto rel = RelationOf(Reporter(), c, kReporterAccount);
+  EXPECT_TRUE(CheckSeparationOfDuties(Reporter(), rel, CaseAction::kRead).ok());
+  for (CaseAction a : {CaseAction::kAcknowledge, CaseAction::kRecordFeedback, CaseAction::kClose,
+                       CaseAction::kReview}) {
+    EXPECT_EQ(CheckSeparationOfDuties(Reporter(), rel, a).code(), absl::StatusCode::kPermissionDenied)
+        << CaseActionName(a);
+  }
+}
+
 // --- staffing eligibility: separation of duties ---
 
 CaseParties Parties() {
