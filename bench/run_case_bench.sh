@@ -109,7 +109,7 @@ login() {
   # A TOTP code is accepted once per 30-s step (replay guard): retry in the next step.
   for attempt in 1 2 3; do
     code="$("$WB" demo-code --data "$DATA" --user "$user")"
-    if curl -fsS -b "$jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
+    if curl -fsS -b "$jar" -c "$jar" -H 'Content-Type: application/json' -H "X-CSRF-Token: $csrf" \
       -d "{\"code\":\"$code\"}" "$BASE/api/v1/session/totp" >/dev/null 2>&1; then
       awk '$6=="wb_session"{print "wb_session=" $7}' "$jar"
       return 0

@@ -115,8 +115,8 @@ absl::StatusOr<AuthContext> AuthService::AuthenticatePending(std::string_view to
   return Resolve(token, false);
 }
 
-absl::Status AuthService::VerifySecondFactor(std::string_view token, std::string_view code,
-                                             std::string_view address) {
+absl::StatusOr<std::string> AuthService::VerifySecondFactor(std::string_view token, std::string_view code,
+                                                            std::string_view address) {
   ASSIGN_OR_RETURN(AuthContext ctx, AuthenticatePending(token));
   const Instant now = clock_.Now();
   const std::string akey = AccountKey(ctx.username);
@@ -127,6 +127,7 @@ absl::Status AuthService::VerifySecondFactor(std::string_view token, std::string
   }));
   if (throttled)
     return absl::ResourceExhaustedError("Te veel mislukte pogingen. Wacht een kwartier en probeer het opnieuw.");
+  const std::string new_token = crypto::RandomToken(32);
   absl::Status result = store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Account a, tx.GetAccount(ctx.actor.account_id));
     if (a.totp_secret.empty()) return Conflict("Stel eerst een authenticator-app in.");
@@ -136,7 +137,7 @@ absl::Status AuthService::VerifySecondFactor(std::string_view token, std::string
       return Unauthenticated("De code is onjuist of al gebruikt.");
     }
     RETURN_IF_ERROR(tx.UpdateTotp(a.id, a.totp_secret, *step));
-    RETURN_IF_ERROR(tx.MarkSecondFactorDone(ctx.session.id));
+    RETURN_IF_ERROR(tx.MarkSecondFactorDone(ctx.session.id, crypto::Sha256Hex(new_token)));
     AuditEvent e{.at = now, .actor = a.username, .session = ctx.session.id, .action = "auth.second_factor"};
     return tx.AppendAudit(e);
   });
@@ -150,7 +151,8 @@ absl::Status AuthService::VerifySecondFactor(std::string_view token, std::string
       return tx.AppendAudit(e);
     }));
   }
-  return result;
+  RETURN_IF_ERROR(result);
+  return new_token;
 }
 
 absl::StatusOr<std::string> AuthService::BeginEnrolment(std::string_view token) {
@@ -165,20 +167,22 @@ absl::StatusOr<std::string> AuthService::BeginEnrolment(std::string_view token) 
   return crypto::NewTotpSecret();
 }
 
-absl::Status AuthService::ConfirmEnrolment(std::string_view token, std::string_view secret,
-                                           std::string_view code) {
+absl::StatusOr<std::string> AuthService::ConfirmEnrolment(std::string_view token, std::string_view secret,
+                                                          std::string_view code) {
   ASSIGN_OR_RETURN(AuthContext ctx, AuthenticatePending(token));
   const Instant now = clock_.Now();
   auto step = crypto::MatchTotp(secret, code, now / 1000);
   if (!step) return Invalid("De code klopt niet bij deze sleutel. Probeer het opnieuw.");
-  return store_.Transact([&](StoreTx& tx) -> absl::Status {
+  const std::string new_token = crypto::RandomToken(32);
+  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Account a, tx.GetAccount(ctx.actor.account_id));
     if (!a.totp_secret.empty()) return Conflict("Er is al een authenticator-app ingesteld.");
     RETURN_IF_ERROR(tx.UpdateTotp(a.id, secret, *step));
-    RETURN_IF_ERROR(tx.MarkSecondFactorDone(ctx.session.id));
+    RETURN_IF_ERROR(tx.MarkSecondFactorDone(ctx.session.id, crypto::Sha256Hex(new_token)));
     AuditEvent e{.at = now, .actor = a.username, .session = ctx.session.id, .action = "auth.totp_enrolled"};
     return tx.AppendAudit(e);
-  });
+  }));
+  return new_token;
 }
 
 absl::Status AuthService::Logout(std::string_view token) {

@@ -48,14 +48,16 @@ class AuthService {
                                     std::string_view address);
 
   // Completes a log-in with a TOTP code; a code's time step is accepted once.
-  absl::Status VerifySecondFactor(std::string_view token, std::string_view code,
-                                  std::string_view address);
+  // Returns the session's new token (the old one stops working).
+  absl::StatusOr<std::string> VerifySecondFactor(std::string_view token, std::string_view code,
+                                                 std::string_view address);
 
   // For an account without TOTP: a new secret to show (raw bytes), kept in the
   // pending session until confirmed with ConfirmEnrolment.
   absl::StatusOr<std::string> BeginEnrolment(std::string_view token);
-  absl::Status ConfirmEnrolment(std::string_view token, std::string_view secret,
-                                std::string_view code);
+  // Returns the session's new token, as VerifySecondFactor.
+  absl::StatusOr<std::string> ConfirmEnrolment(std::string_view token, std::string_view secret,
+                                               std::string_view code);
 
   // Resolves a cookie token to a fully logged-in context; Unauthenticated when
   // unknown, expired (idle or absolute) or the second factor is missing.

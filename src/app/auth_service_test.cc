@@ -66,10 +66,13 @@ TEST_F(AuthServiceTest, VpiNeedsSecondFactorBeforeTheSessionCounts) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->second_factor_required);
   EXPECT_TRUE(absl::IsUnauthenticated(auth_->Authenticate(r->token).status()));
-  EXPECT_TRUE(absl::IsUnauthenticated(auth_->VerifySecondFactor(r->token, "123456", "10.0.0.1")) ||
+  EXPECT_TRUE(absl::IsUnauthenticated(auth_->VerifySecondFactor(r->token, "123456", "10.0.0.1").status()) ||
               Code() == "123456");
-  ASSERT_TRUE(auth_->VerifySecondFactor(r->token, Code(), "10.0.0.1").ok());
-  EXPECT_TRUE(auth_->Authenticate(r->token).ok());
+  auto rotated = auth_->VerifySecondFactor(r->token, Code(), "10.0.0.1");
+  ASSERT_TRUE(rotated.ok());
+  EXPECT_TRUE(auth_->Authenticate(*rotated).ok());
+  // The token from before the second factor no longer works.
+  EXPECT_FALSE(auth_->Authenticate(r->token).ok());
 }
 
 TEST_F(AuthServiceTest, TotpCodeCannotBeReplayed) {
@@ -77,7 +80,7 @@ TEST_F(AuthServiceTest, TotpCodeCannotBeReplayed) {
   const std::string code = Code();
   ASSERT_TRUE(auth_->VerifySecondFactor(a->token, code, "10.0.0.1").ok());
   auto b = auth_->Login("vpi", "juist-wachtwoord", "10.0.0.1");
-  EXPECT_TRUE(absl::IsUnauthenticated(auth_->VerifySecondFactor(b->token, code, "10.0.0.1")));
+  EXPECT_TRUE(absl::IsUnauthenticated(auth_->VerifySecondFactor(b->token, code, "10.0.0.1").status()));
 }
 
 TEST_F(AuthServiceTest, SessionExpiresAfterIdleTimeout) {

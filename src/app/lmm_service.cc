@@ -169,6 +169,7 @@ absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) 
     c.reference = Cat("LMM-", year, "-", fmt::format("{:04d}", tx.NextCaseNumber(year)));
     c.state = LmmState::kRegistered;
     c.received_at = now;
+    c.received_on = received;
     c.updated_at = now;
     c.channel = r.channel;
     c.reporter_category = r.reporter_category;
@@ -418,7 +419,10 @@ absl::Status LmmService::Mutate(
       return Stale("Deze melding is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens.");
     std::string timeline;
     std::string visibility = "case";
-    RETURN_IF_ERROR(change(tx, c, timeline));
+    if (auto st = change(tx, c, timeline); !st.ok()) {
+      if (absl::IsPermissionDenied(st)) denied = st;  // e.g. an ineligible VPI: audited below
+      return st;
+    }
     if (!timeline.empty() && timeline[0] == '@') {  // "@weighing:text" sets visibility
       auto colon = timeline.find(':');
       visibility = timeline.substr(1, colon - 1);
@@ -608,7 +612,7 @@ absl::Status LmmService::Acknowledge(const Actor& actor, Id case_id, std::int64_
     return Invalid("De datum van de ontvangstbevestiging ligt in de toekomst.");
   return Mutate(actor, case_id, version, CaseAction::kAcknowledge,
                 [&](StoreTx&, LmmCase& c, std::string& timeline) -> absl::Status {
-    const Date received = DateInAmsterdam(c.received_at);
+    const Date received = c.received_on;
     if (std::chrono::sys_days(when) < std::chrono::sys_days(received))
       return Invalid("De ontvangstbevestiging kan niet vóór de ontvangst liggen.");
     c.acknowledged_on = when;

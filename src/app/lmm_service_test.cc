@@ -488,10 +488,9 @@ TEST_F(LmmServiceTest, ProtectionEntriesAreOnlyForReporterAdvisor) {
   EXPECT_TRUE(found);
 }
 
-// Bug (see report): a mailbox report received before the day it is
-// registered keeps received_at = the registration instant, so an
-// acknowledgement dated between receipt and registration is refused.
-TEST_F(LmmServiceTest, DISABLED_AcknowledgementMayDateFromTheActualReceipt) {
+// A mailbox report received days before it was registered: deadlines and
+// the acknowledgement count from the day of receipt, not of registration.
+TEST_F(LmmServiceTest, AcknowledgementMayDateFromTheActualReceipt) {
   NewReport r;
   r.channel = "mailbox";
   r.reporter_category = "employee";

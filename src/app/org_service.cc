@@ -84,6 +84,8 @@ absl::Status OrgService::AdoptUnit(const Actor& actor, Id advisor_person, Id uni
 }
 
 absl::StatusOr<PersonDetail> OrgService::GetPerson(const Actor& actor, Id person) {
+  if (!actor.IsAdvisor() && !actor.Has(Role::kAdmin))
+    return Forbidden("Alleen VPI's en beheerders zien de gezagslijn van een persoon.");
   PersonDetail d;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(d.person, tx.GetPerson(person));
@@ -94,7 +96,6 @@ absl::StatusOr<PersonDetail> OrgService::GetPerson(const Actor& actor, Id person
     d.adopted_units = tx.AdoptedUnits(person);
     return absl::OkStatus();
   }));
-  (void)actor;
   return d;
 }
 

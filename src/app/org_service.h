@@ -35,7 +35,7 @@ class OrgService {
   // factor set up TOTP at their first log-in.
   absl::StatusOr<Id> CreateAccount(const Actor& actor, const NewAccount& a);
   absl::Status AdoptUnit(const Actor& actor, Id advisor_person, Id unit);
-  // Any logged-in user may look up a person and their chain of command.
+  // VPIs (to judge conflicts) and admins may look up a person's chain of command.
   absl::StatusOr<PersonDetail> GetPerson(const Actor& actor, Id person);
 
  private:

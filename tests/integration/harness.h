@@ -194,6 +194,8 @@ class Client {
     if (j["second_factor_required"].get<bool>()) {
       auto t = Post("/api/v1/session/totp", {{"code", s.TotpFor(user)}});
       login_status_ = t.status;
+      auto rotated = t.headers["set-cookie"];
+      if (!rotated.empty()) cookie_ = rotated.substr(0, rotated.find(';'));
     }
   }
   bool ok() const { return login_status_ == 200; }

@@ -388,6 +388,9 @@ TEST(Server, SecondFactorRequiredForVpi) {
   auto good = Http(s.port(), "POST", "/api/v1/session/totp", json{{"code", s.TotpFor("vpi1")}}.dump(),
                    {{"Cookie", jar}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(good.status, 200) << good.body;
+  // The token is rotated after the second factor: the old cookie is worthless.
+  EXPECT_EQ(Http(s.port(), "GET", "/api/v1/me", "", {{"Cookie", jar}}).status, 401);
+  jar = good.headers["set-cookie"].substr(0, good.headers["set-cookie"].find(';'));
   EXPECT_EQ(Http(s.port(), "GET", "/api/v1/me", "", {{"Cookie", jar}}).status, 200);
   // Log-out ends the session.
   EXPECT_EQ(Http(s.port(), "DELETE", "/api/v1/session", "", {{"Cookie", jar}, {"X-CSRF-Token", csrf}}).status, 200);

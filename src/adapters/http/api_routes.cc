@@ -80,7 +80,8 @@ json CaseViewJson(const app::CaseView& v, Date today) {
          {"reporter_category", c.reporter_category},
          {"reporter", v.reporter_display},
          {"identity_visible", v.identity_visible},
-         {"received_at", FormatInstantIso(c.received_at)},
+         {"received_on", FormatDateIso(c.received_on)},
+         {"registered_at", FormatInstantIso(c.received_at)},
          {"acknowledged_on", DateOrEmpty(c.acknowledged_on)},
          {"feedback_given_on", DateOrEmpty(c.feedback_given_on)}};
   if (v.is_reporter_view) j["status_for_reporter"] = v.status_for_reporter;
@@ -225,9 +226,11 @@ std::vector<Route> ApiRoutes(Services& s) {
                  if (auto st = wjson::RejectUnknownFields(*body, {"code"}); !st.ok()) return JsonError(st);
                  std::string code;
                  if (auto st = GetStr(*body, "code", code); !st.ok()) return JsonError(st);
-                 if (auto st = s.auth.VerifySecondFactor(req.Cookie(kSessionCookie), code, req.remote_address); !st.ok())
-                   return JsonError(st);
-                 return Ok();
+                 auto token = s.auth.VerifySecondFactor(req.Cookie(kSessionCookie), code, req.remote_address);
+                 if (!token.ok()) return JsonError(token.status());
+                 HttpResponse out = Ok();
+                 out.Header("Set-Cookie", SessionCookie(*token, req.tls));  // rotated after the step up
+                 return out;
                }});
   r.push_back({"DELETE", "/api/v1/session", Authed(s, [&s](const HttpRequest& req, const app::AuthContext&, const json&)
                                                         -> absl::StatusOr<HttpResponse> {

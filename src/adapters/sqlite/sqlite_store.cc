@@ -81,6 +81,9 @@ CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX lmm_cases_open_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC)
   WHERE state NOT IN ('closed','referred');
 CREATE INDEX lmm_cases_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC);
+-- The day the report reached the LMM, apart from when it was registered.
+ALTER TABLE lmm_cases ADD COLUMN received_on TEXT;
+UPDATE lmm_cases SET received_on = date(received_at / 1000, 'unixepoch', 'localtime');
 )sql",
 };
 
@@ -332,9 +335,9 @@ class SqliteStore::Tx final : public StoreTx {
     s.Bind(1, at).Bind(2, id);
     return s.Exec();
   }
-  absl::Status MarkSecondFactorDone(std::string_view id) override {
-    auto s = Q("UPDATE sessions SET second_factor_done=1 WHERE id=?");
-    s.Bind(1, id);
+  absl::Status MarkSecondFactorDone(std::string_view id, std::string_view new_token_hash) override {
+    auto s = Q("UPDATE sessions SET second_factor_done=1, token_hash=? WHERE id=?");
+    s.Bind(1, new_token_hash).Bind(2, id);
     return s.Exec();
   }
   absl::Status DeleteSession(std::string_view id) override {
@@ -390,7 +393,8 @@ class SqliteStore::Tx final : public StoreTx {
     auto s = Q("INSERT INTO lmm_cases(reference, version, state, received_at, updated_at, channel, "
                "reporter_category, pseudonym, summary, description, unit_id, registered_by_person, "
                "reporter_advisor_id, weighing_advisor_id, ack_due, ack_on, feedback_due, feedback_on, "
-               "weighing_end, has_advice, next_due, body) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+               "weighing_end, has_advice, next_due, body, received_on) "
+               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?25)");
     BindCase(s, c);
     RETURN_IF_ERROR(s.Exec());
     c.id = sqlite3_last_insert_rowid(db_);
@@ -406,7 +410,7 @@ class SqliteStore::Tx final : public StoreTx {
         .Bind(17, FormatDateIso(c.feedback_due)).Bind(18, DateCol(c.feedback_given_on))
         .Bind(19, c.weighing ? DateCol(c.weighing->expected_end) : std::nullopt)
         .Bind(20, c.advice.has_value()).Bind(21, NextDue(c))
-        .Bind(22, json::CaseBodyToJson(c).dump());
+        .Bind(22, json::CaseBodyToJson(c).dump()).Bind(25, FormatDateIso(c.received_on));
   }
   absl::Status UpdateCase(LmmCase& c, std::int64_t expected_version) override {
     auto check = Q("SELECT version FROM lmm_cases WHERE id=?");
@@ -418,7 +422,7 @@ class SqliteStore::Tx final : public StoreTx {
     auto s = Q("UPDATE lmm_cases SET reference=?, version=?, state=?, received_at=?, updated_at=?, channel=?, "
                "reporter_category=?, pseudonym=?, summary=?, description=?, unit_id=?, registered_by_person=?, "
                "reporter_advisor_id=?, weighing_advisor_id=?, ack_due=?, ack_on=?, feedback_due=?, feedback_on=?, "
-               "weighing_end=?, has_advice=?, next_due=?, body=? WHERE id=? AND version=?");
+               "weighing_end=?, has_advice=?, next_due=?, body=?, received_on=?25 WHERE id=?23 AND version=?24");
     BindCase(s, c);
     s.Bind(23, c.id).Bind(24, expected_version);
     RETURN_IF_ERROR(s.Exec());
@@ -428,7 +432,7 @@ class SqliteStore::Tx final : public StoreTx {
   absl::StatusOr<LmmCase> GetCase(Id id) override {
     auto s = Q("SELECT id, reference, version, state, received_at, updated_at, channel, reporter_category, "
                "pseudonym, summary, description, unit_id, registered_by_person, reporter_advisor_id, "
-               "weighing_advisor_id, ack_due, ack_on, feedback_due, feedback_on, body FROM lmm_cases WHERE id=?");
+               "weighing_advisor_id, ack_due, ack_on, feedback_due, feedback_on, body, received_on FROM lmm_cases WHERE id=?");
     s.Bind(1, id);
     if (!s.Step()) return NotFound("Melding niet gevonden.");
     LmmCase c;
@@ -440,6 +444,7 @@ class SqliteStore::Tx final : public StoreTx {
     c.reporter_advisor_id = s.OptInt(13); c.weighing_advisor_id = s.OptInt(14);
     c.acknowledgement_due = s.DateAt(15); c.acknowledged_on = s.OptDate(16);
     c.feedback_due = s.DateAt(17); c.feedback_given_on = s.OptDate(18);
+    c.received_on = s.IsNull(20) ? DateInAmsterdam(c.received_at) : s.DateAt(20);
     auto body = nlohmann::json::parse(s.Text(19), nullptr, false);
     if (body.is_discarded()) return absl::DataLossError("case body is not JSON");
     RETURN_IF_ERROR(json::CaseBodyFromJson(body, c));
@@ -449,7 +454,7 @@ class SqliteStore::Tx final : public StoreTx {
     std::string sql =
         "SELECT c.id, c.reference, c.state, c.summary, c.unit_id, c.received_at, c.ack_due, c.ack_on, "
         "c.feedback_due, c.feedback_on, c.weighing_end, c.has_advice, c.reporter_advisor_id, "
-        "c.weighing_advisor_id FROM lmm_cases c WHERE (";
+        "c.weighing_advisor_id, c.received_on FROM lmm_cases c WHERE (";
     std::vector<std::string> scope;
     if (q.all) scope.push_back("1");
     if (q.member_person) scope.push_back("c.id IN (SELECT case_id FROM case_members WHERE person_id=:member)");
@@ -487,6 +492,7 @@ class SqliteStore::Tx final : public StoreTx {
       c.acknowledgement_due = s.DateAt(6); c.acknowledged_on = s.OptDate(7);
       c.feedback_due = s.DateAt(8); c.feedback_given_on = s.OptDate(9); c.weighing_end = s.OptDate(10);
       c.has_advice = s.Int(11) != 0; c.reporter_advisor_id = s.OptInt(12); c.weighing_advisor_id = s.OptInt(13);
+      c.received_on = s.IsNull(14) ? DateInAmsterdam(c.received_at) : s.DateAt(14);
       out.push_back(c);
     }
     return out;

@@ -101,14 +101,17 @@ void AddAuthRoutes(const Web& w, std::vector<http::Route>& out) {
                      return CodePage(w, req, *ctx, 403, {{"code", Msg(st)}});
                    const std::string code = FormValue(f, "code");
                    if (code.empty()) return CodePage(w, req, *ctx, 422, {{"code", w.r->T(Lang(req), "code_error_empty")}});
-                   auto st = w.s.auth.VerifySecondFactor(token, code, req.remote_address);
-                   if (!st.ok()) {
+                   auto rotated = w.s.auth.VerifySecondFactor(token, code, req.remote_address);
+                   if (!rotated.ok()) {
+                     const absl::Status& st = rotated.status();
                      int status = http::HttpStatusOf(st);
                      if (status == 409) return Redirect("/inloggen/code-instellen");
                      return CodePage(w, req, *ctx, status,
                                      {{"code", status >= 500 ? w.r->T(Lang(req), "error_500_text") : Msg(st)}});
                    }
-                   return Redirect("/start");
+                   auto res = Redirect("/start");
+                   res.Header("Set-Cookie", http::SessionCookie(*rotated, req.tls));
+                   return res;
                  }});
 
   out.push_back({"GET", "/inloggen/code-instellen", [w](const HttpRequest& req) {
@@ -136,14 +139,17 @@ void AddAuthRoutes(const Web& w, std::vector<http::Route>& out) {
                    const std::string code = FormValue(f, "code");
                    if (code.empty())
                      return EnrolPage(w, req, *ctx, 422, *raw, {{"code", w.r->T(Lang(req), "code_error_empty")}});
-                   auto st = w.s.auth.ConfirmEnrolment(token, *raw, code);
-                   if (!st.ok()) {
+                   auto rotated = w.s.auth.ConfirmEnrolment(token, *raw, code);
+                   if (!rotated.ok()) {
+                     const absl::Status& st = rotated.status();
                      int status = http::HttpStatusOf(st);
                      if (status == 409) return Redirect("/inloggen/code");
                      return EnrolPage(w, req, *ctx, status, *raw,
                                       {{"code", status >= 500 ? w.r->T(Lang(req), "error_500_text") : Msg(st)}});
                    }
-                   return Redirect("/start");
+                   auto res = Redirect("/start");
+                   res.Header("Set-Cookie", http::SessionCookie(*rotated, req.tls));
+                   return res;
                  }});
 
   out.push_back({"POST", "/uitloggen", [w](const HttpRequest& req) {

@@ -89,7 +89,7 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
   d.set("state", std::string(LmmStateLabelNl(c.state)));
   d.set("channel", std::string(IntakeChannelLabelNl(c.channel)));
   d.set("category", std::string(ReporterCategoryLabelNl(c.reporter_category)));
-  d.set("received", FormatInstantNl(c.received_at));
+  d.set("received", FormatDateNl(c.received_on));
   d.set("unit", v.unit_name);
   d.set("reporter_display", v.reporter_display);
   if (v.identity_visible && v.identity) {
@@ -572,7 +572,7 @@ Data CaseRows(std::vector<app::CaseListItem> items, Date today) {
     o.set("summary", it.summary.summary);
     o.set("unit", it.unit_name);
     o.set("state", std::string(LmmStateLabelNl(it.summary.state)));
-    o.set("received", FormatInstantNl(it.summary.received_at));
+    o.set("received", FormatDateNl(it.summary.received_on));
     if (it.nearest) {
       o.set("deadline_label", it.nearest->label);
       o.set("deadline_due", FormatDateNl(it.nearest->due));

@@ -99,7 +99,8 @@ struct LmmCase {
   std::string reference;  // "LMM-2026-0007"
   std::int64_t version = 1;
   LmmState state = LmmState::kRegistered;
-  Instant received_at = 0;
+  Instant received_at = 0;  // when it was registered in Waarborg
+  Date received_on;         // when the report reached the LMM (deadlines count from here)
   Instant updated_at = 0;
   std::string channel;            // kIntakeChannels
   std::string reporter_category;  // kReporterCategories

@@ -84,6 +84,7 @@ struct CaseSummary {
   std::string summary;
   Id unit_id = 0;
   Instant received_at = 0;
+  Date received_on;
   Date acknowledgement_due;
   std::optional<Date> acknowledged_on;
   Date feedback_due;
@@ -131,7 +132,9 @@ class StoreTx {
   virtual absl::Status InsertSession(const Session& s) = 0;
   virtual absl::StatusOr<Session> FindSessionByTokenHash(std::string_view token_hash) = 0;
   virtual absl::Status TouchSession(std::string_view id, Instant at) = 0;
-  virtual absl::Status MarkSecondFactorDone(std::string_view id) = 0;
+  // Marks the second factor done and replaces the token hash (a new cookie
+  // after the step up, so a token seen before it is worthless).
+  virtual absl::Status MarkSecondFactorDone(std::string_view id, std::string_view new_token_hash) = 0;
   virtual absl::Status DeleteSession(std::string_view id) = 0;
   virtual absl::Status DeleteSessionsOlderThan(Instant created_before, Instant seen_before) = 0;
 
