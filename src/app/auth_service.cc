@@ -84,12 +84,14 @@ absl::StatusOr<AuthContext> AuthService::Resolve(std::string_view token, bool re
   if (token.empty()) return Unauthenticated("Niet ingelogd.");
   const Instant now = clock_.Now();
   AuthContext ctx;
-  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+  bool expired = false;
+  // Every request passes here: a read-only look-up, in parallel with others.
+  RETURN_IF_ERROR(store_.Read([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(ctx.session, tx.FindSessionByTokenHash(crypto::Sha256Hex(token)));
     const Session& s = ctx.session;
     if (now - s.last_seen_at > policy_.idle_timeout_ms || now - s.created_at > policy_.absolute_timeout_ms) {
-      RETURN_IF_ERROR(tx.DeleteSession(s.id));
-      return absl::OkStatus();  // commit the deletion, then report below
+      expired = true;
+      return absl::OkStatus();
     }
     if (require_second_factor && !s.second_factor_done) return absl::OkStatus();
     ASSIGN_OR_RETURN(Account a, tx.GetAccount(s.account_id));
@@ -98,10 +100,15 @@ absl::StatusOr<AuthContext> AuthService::Resolve(std::string_view token, bool re
     ctx.actor = Actor{a.id, a.person_id, a.roles, s.id, a.username};
     ctx.username = a.username;
     ctx.display_name = p.name;
-    // Touch at most once a minute: keeps reads cheap.
-    if (now - s.last_seen_at > 60 * 1000) RETURN_IF_ERROR(tx.TouchSession(s.id, now));
     return absl::OkStatus();
   }));
+  if (expired) {
+    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) { return tx.DeleteSession(ctx.session.id); }));
+    ctx.actor = Actor{};
+  } else if (ctx.actor.account_id != 0 && now - ctx.session.last_seen_at > 60 * 1000) {
+    // Touch at most once a minute: keeps most requests free of a write.
+    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) { return tx.TouchSession(ctx.session.id, now); }));
+  }
   if (ctx.actor.account_id == 0) {
     if (!ctx.session.id.empty() && !ctx.session.second_factor_done && require_second_factor)
       return Unauthenticated("Voer eerst de code uit uw authenticator-app in.");

@@ -89,8 +89,10 @@ class LmmService {
   LmmService(Store& store, const Clock& clock, calendar::HolidayOptions holidays = {});
 
   absl::StatusOr<Id> Register(const Actor& actor, const NewReport& r);
-  // Opens a case: access check and an audit event "case.read" in one transaction.
-  absl::StatusOr<CaseView> Open(const Actor& actor, Id case_id);
+  // Opens a case: access check and an audit event "case.read" in one
+  // transaction. `with_access_log`: also load who has looked at it (for the
+  // coordinator and the auditor; costs a query, so only when shown).
+  absl::StatusOr<CaseView> Open(const Actor& actor, Id case_id, bool with_access_log = false);
   absl::StatusOr<std::vector<CaseListItem>> List(const Actor& actor, CaseListQuery q);
   // Open cases whose nearest deadline has passed (coordinator: all).
   absl::StatusOr<std::vector<CaseListItem>> Overdue(const Actor& actor);

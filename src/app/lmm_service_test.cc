@@ -454,7 +454,7 @@ TEST_F(LmmServiceTest, AuditorSeesNoCaseAndTheAttemptIsInTheAccessLog) {
   const Id id = RegisterByVpi();
   ASSERT_TRUE(svc_->Open(coordinator_, id).ok());
   EXPECT_EQ(svc_->Open(auditor_, id).status().code(), absl::StatusCode::kPermissionDenied);
-  auto v = svc_->Open(coordinator_, id);
+  auto v = svc_->Open(coordinator_, id, /*with_access_log=*/true);
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE(v->access_log.empty());  // coordinator sees who looked
   bool saw_auditor_attempt = false;

@@ -314,12 +314,12 @@ TEST_F(LmmFlow, CaseShowsWhoLookedAndAuditorCanSearch) {
   const std::int64_t id = FileOnline("Inzagetest");
   StaffAndPass(id);
   Case(*vpi2_, id);
-  auto view = Case(*coordinator_, id);
+  auto view = coordinator_->Get("/api/v1/cases/" + std::to_string(id) + "?access_log=1").Json();
   ASSERT_TRUE(view.contains("access_log"));
   bool vpi2_seen = false;
   for (const auto& e : view["access_log"]) vpi2_seen |= e["actor"] == "vpi2" && e["action"] == "case.read";
   EXPECT_TRUE(vpi2_seen);
-  EXPECT_FALSE(Case(*vpi2_, id).contains("access_log"));
+  EXPECT_FALSE(vpi2_->Get("/api/v1/cases/" + std::to_string(id) + "?access_log=1").Json().contains("access_log"));
   // The reporter's own actions are audited without their account name.
   auto events = auditor_->Get("/api/v1/audit?case_id=" + std::to_string(id)).Json()["events"];
   bool create_by_reporter = false;

@@ -381,7 +381,7 @@ std::vector<Route> ApiRoutes(Services& s) {
   r.push_back({"GET", "/api/v1/cases/:id(\\d+)", Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&)
                                                                -> absl::StatusOr<HttpResponse> {
                  ASSIGN_OR_RETURN(Id id, RouteId(req));
-                 ASSIGN_OR_RETURN(auto view, s.lmm.Open(ctx.actor, id));
+                 ASSIGN_OR_RETURN(auto view, s.lmm.Open(ctx.actor, id, req.Query("access_log") == "1"));
                  return Json(200, CaseViewJson(view, s.lmm.Today()));
                })});
   r.push_back({"GET", "/api/v1/cases/:id(\\d+)/advisors",

@@ -633,15 +633,26 @@ absl::Status ExecSql(sqlite3* db, const char* sql) {
 }
 }  // namespace
 
+struct SqliteStore::Reader {
+  sqlite3* db = nullptr;
+  std::unique_ptr<Tx> tx;
+  ~Reader() {
+    tx.reset();
+    sqlite3_close_v2(db);
+  }
+};
+
 SqliteStore::SqliteStore(sqlite3* db, HashFunction hash)
     : db_(db), hash_(std::move(hash)), tx_(std::make_unique<Tx>(db, &hash_)) {}
 
 SqliteStore::~SqliteStore() {
+  readers_.clear();
   tx_.reset();
   sqlite3_close_v2(db_);
 }
 
-absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, HashFunction hash) {
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, HashFunction hash,
+                                                                int read_connections) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -662,6 +673,16 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, std::move(hash)));
   RETURN_IF_ERROR(store->Migrate());
+  for (int i = 0; i < read_connections; ++i) {
+    auto r = std::make_unique<Reader>();
+    if (sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+      return absl::UnavailableError(Cat("Kan leesverbinding met ", path, " niet openen."));
+    for (const char* pragma : {"PRAGMA busy_timeout=5000", "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY"})
+      RETURN_IF_ERROR(ExecSql(r->db, pragma));
+    r->tx = std::make_unique<Tx>(r->db, &store->hash_);
+    store->free_readers_.push_back(r.get());
+    store->readers_.push_back(std::move(r));
+  }
   return store;
 }
 
@@ -691,25 +712,56 @@ absl::Status SqliteStore::Migrate() {
   return absl::OkStatus();
 }
 
+namespace {
+// Runs `fn` between `begin` and COMMIT on `tx`, rolling back on any error.
+absl::Status RunInTransaction(SqliteStore::Tx& tx, const char* begin,
+                              const std::function<absl::Status(StoreTx&)>& fn);
+}  // namespace
+
 absl::Status SqliteStore::Transact(const std::function<absl::Status(StoreTx&)>& fn) {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
+  return RunInTransaction(*tx_, "BEGIN IMMEDIATE", fn);
+}
+
+absl::Status SqliteStore::Read(const std::function<absl::Status(StoreTx&)>& fn) {
+  if (readers_.empty()) return Transact(fn);
+  Reader* r = nullptr;
+  {
+    std::unique_lock lock(pool_mu_);
+    pool_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    r = free_readers_.back();
+    free_readers_.pop_back();
+  }
+  absl::Status st = RunInTransaction(*r->tx, "BEGIN", fn);
+  {
+    std::lock_guard lock(pool_mu_);
+    free_readers_.push_back(r);
+  }
+  pool_cv_.notify_one();
+  return st;
+}
+
+namespace {
+absl::Status RunInTransaction(SqliteStore::Tx& tx, const char* begin,
+                              const std::function<absl::Status(StoreTx&)>& fn) {
+  RETURN_IF_ERROR(tx.Exec(begin));
   absl::Status st;
   try {
-    st = fn(*tx_);
+    st = fn(tx);
   } catch (const std::exception& e) {
     st = absl::InternalError(e.what());
   }
   if (!st.ok()) {
-    (void)ExecSql(db_, "ROLLBACK");
+    (void)tx.Exec("ROLLBACK");
     return st;
   }
-  if (auto c = ExecSql(db_, "COMMIT"); !c.ok()) {
-    (void)ExecSql(db_, "ROLLBACK");
+  if (auto c = tx.Exec("COMMIT"); !c.ok()) {
+    (void)tx.Exec("ROLLBACK");
     return c;
   }
   return absl::OkStatus();
 }
+}  // namespace
 
 bool SqliteStore::Ready() {
   std::lock_guard lock(mu_);

@@ -1,11 +1,14 @@
 // SQLite implementation of the Store port: one database file in WAL mode,
-// migrated on open. One connection serialised by a mutex: SQLite has one
-// writer at a time anyway, and every case read also writes an audit event.
+// migrated on open. One write connection serialised by a mutex (SQLite has
+// one writer at a time anyway, and every case read also writes an audit
+// event), plus a small pool of read-only connections for Read().
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/audit/audit_chain.h"
@@ -19,17 +22,20 @@ class SqliteStore final : public Store {
  public:
   // Opens (creating when new) and migrates the database at `path`. `hash`
   // chains the audit trail (SHA-256 in production).
-  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, HashFunction hash);
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, HashFunction hash,
+                                                          int read_connections = 4);
   ~SqliteStore() override;
 
   absl::Status Transact(const std::function<absl::Status(StoreTx&)>& fn) override;
+  absl::Status Read(const std::function<absl::Status(StoreTx&)>& fn) override;
   bool Ready() override;
 
   // The schema version after migration.
   int SchemaVersion();
 
+  class Tx;  // the StoreTx on one connection (defined in the .cc)
+
  private:
-  class Tx;
   SqliteStore(sqlite3* db, HashFunction hash);
   absl::Status Migrate();
 
@@ -37,6 +43,12 @@ class SqliteStore final : public Store {
   HashFunction hash_;
   std::mutex mu_;
   std::unique_ptr<Tx> tx_;
+  // Read-only connections, each with its own statement cache.
+  struct Reader;
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::vector<Reader*> free_readers_;
+  std::mutex pool_mu_;
+  std::condition_variable pool_cv_;
 };
 
 }  // namespace waarborg

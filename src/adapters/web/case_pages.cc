@@ -74,7 +74,7 @@ std::string YesNo(bool b) { return b ? "Ja" : "Nee"; }
 HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Id id,
                       int status = 200, const std::string& error_step = "",
                       const std::string& error = "") {
-  auto view_or = w.s.lmm.Open(ctx.actor, id);
+  auto view_or = w.s.lmm.Open(ctx.actor, id, /*with_access_log=*/true);
   if (!view_or.ok()) return ErrorPage(w, req, &ctx, view_or.status());
   const app::CaseView& v = *view_or;
   const LmmCase& c = v.c;

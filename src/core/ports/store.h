@@ -177,6 +177,10 @@ class Store {
   // Runs `fn` in one transaction. Commits when it returns OK; rolls back
   // otherwise and returns its status.
   virtual absl::Status Transact(const std::function<absl::Status(StoreTx&)>& fn) = 0;
+  // Runs `fn` on a consistent read-only snapshot, in parallel with other
+  // reads and with the writer. Any write inside fails. For look-ups that
+  // need no audit event of their own (sessions, lists before their audit).
+  virtual absl::Status Read(const std::function<absl::Status(StoreTx&)>& fn) = 0;
   // True when the store answers (for /readyz).
   virtual bool Ready() = 0;
 };
