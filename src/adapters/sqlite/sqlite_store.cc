@@ -48,13 +48,21 @@ CREATE TABLE lmm_cases(
   ack_due TEXT NOT NULL, ack_on TEXT, feedback_due TEXT NOT NULL, feedback_on TEXT,
   weighing_end TEXT, has_advice INTEGER NOT NULL DEFAULT 0,
   next_due TEXT,  -- nearest open deadline (ISO), NULL when none: sorts "Mijn zaken"
-  body TEXT NOT NULL);
-CREATE INDEX lmm_cases_next_due ON lmm_cases(next_due, id);
+  received_on TEXT NOT NULL,  -- the day the report reached the LMM; deadlines count from it
+  body TEXT NOT NULL);  -- last: large, often on overflow pages
 CREATE INDEX lmm_cases_state ON lmm_cases(state, next_due);
+-- The case lists sort by nearest open deadline; without these SQLite sorts
+-- every matching row to return 50 (docs/performance.md).
+CREATE INDEX lmm_cases_open_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC)
+  WHERE state NOT IN ('closed','referred');
+CREATE INDEX lmm_cases_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC);
+-- Who works on a case (VPIs, reviewers, registrar), with the case's sort key
+-- copied in, so "Mijn zaken" walks one index in deadline order and stops at 50.
 CREATE TABLE case_members(
-  case_id INTEGER NOT NULL REFERENCES lmm_cases(id), person_id INTEGER NOT NULL, role TEXT NOT NULL,
-  PRIMARY KEY(case_id, person_id, role));
-CREATE INDEX case_members_person ON case_members(person_id, case_id);
+  case_id INTEGER NOT NULL REFERENCES lmm_cases(id), person_id INTEGER NOT NULL,
+  is_open INTEGER NOT NULL, sort_due TEXT NOT NULL,
+  PRIMARY KEY(case_id, person_id));
+CREATE INDEX case_members_person_due ON case_members(person_id, is_open, sort_due, case_id DESC);
 CREATE TABLE reporter_identities(
   case_id INTEGER PRIMARY KEY REFERENCES lmm_cases(id), person_id INTEGER, account_id INTEGER,
   name TEXT NOT NULL, contact TEXT NOT NULL);
@@ -74,16 +82,6 @@ CREATE TABLE audit_events(
 CREATE INDEX audit_events_case ON audit_events(case_id, seq) WHERE case_id <> '';
 CREATE INDEX audit_events_actor ON audit_events(actor, seq);
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-)sql",
-    // 2: the case lists sort by nearest open deadline; without these SQLite
-    // sorts every matching row to return 50 (docs/performance.md).
-    R"sql(
-CREATE INDEX lmm_cases_open_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC)
-  WHERE state NOT IN ('closed','referred');
-CREATE INDEX lmm_cases_by_due ON lmm_cases(next_due IS NULL, next_due, id DESC);
--- The day the report reached the LMM, apart from when it was registered.
-ALTER TABLE lmm_cases ADD COLUMN received_on TEXT;
-UPDATE lmm_cases SET received_on = date(received_at / 1000, 'unixepoch', 'localtime');
 )sql",
 };
 
@@ -376,16 +374,16 @@ class SqliteStore::Tx final : public StoreTx {
     auto del = Q("DELETE FROM case_members WHERE case_id=?");
     del.Bind(1, c.id);
     RETURN_IF_ERROR(del.Exec());
-    auto add = [&](std::optional<Id> p, const char* role) -> absl::Status {
-      if (!p || *p == 0) return absl::OkStatus();
-      auto s = Q("INSERT OR IGNORE INTO case_members(case_id, person_id, role) VALUES(?,?,?)");
-      s.Bind(1, c.id).Bind(2, *p).Bind(3, role);
-      return s.Exec();
-    };
-    RETURN_IF_ERROR(add(c.reporter_advisor_id, "reporter_advisor"));
-    RETURN_IF_ERROR(add(c.weighing_advisor_id, "weighing_advisor"));
-    RETURN_IF_ERROR(add(c.registered_by_person, "registrar"));
-    for (Id r : c.reviewer_ids) RETURN_IF_ERROR(add(r, "reviewer"));
+    std::set<Id> people(c.reviewer_ids.begin(), c.reviewer_ids.end());
+    for (auto p : {c.reporter_advisor_id, c.weighing_advisor_id, std::optional<Id>(c.registered_by_person)}) {
+      if (p && *p != 0) people.insert(*p);
+    }
+    const std::string sort_due = NextDue(c).value_or("9999-12-31");
+    for (Id p : people) {
+      auto s = Q("INSERT INTO case_members(case_id, person_id, is_open, sort_due) VALUES(?,?,?,?)");
+      s.Bind(1, c.id).Bind(2, p).Bind(3, !IsTerminal(c.state)).Bind(4, sort_due);
+      RETURN_IF_ERROR(s.Exec());
+    }
     return absl::OkStatus();
   }
   absl::StatusOr<Id> InsertCase(LmmCase& c) override {
@@ -444,25 +442,44 @@ class SqliteStore::Tx final : public StoreTx {
     c.reporter_advisor_id = s.OptInt(13); c.weighing_advisor_id = s.OptInt(14);
     c.acknowledgement_due = s.DateAt(15); c.acknowledged_on = s.OptDate(16);
     c.feedback_due = s.DateAt(17); c.feedback_given_on = s.OptDate(18);
-    c.received_on = s.IsNull(20) ? DateInAmsterdam(c.received_at) : s.DateAt(20);
+    c.received_on = s.DateAt(20);
     auto body = nlohmann::json::parse(s.Text(19), nullptr, false);
     if (body.is_discarded()) return absl::DataLossError("case body is not JSON");
     RETURN_IF_ERROR(json::CaseBodyFromJson(body, c));
     return c;
   }
   std::vector<CaseSummary> ListCases(const CaseListQuery& q) override {
-    std::string sql =
+    const std::string columns =
         "SELECT c.id, c.reference, c.state, c.summary, c.unit_id, c.received_at, c.ack_due, c.ack_on, "
         "c.feedback_due, c.feedback_on, c.weighing_end, c.has_advice, c.reporter_advisor_id, "
-        "c.weighing_advisor_id, c.received_on FROM lmm_cases c WHERE (";
-    std::vector<std::string> scope;
-    if (q.all) scope.push_back("1");
-    if (q.member_person) scope.push_back("c.id IN (SELECT case_id FROM case_members WHERE person_id=:member)");
-    if (q.reporter_account)
-      scope.push_back("c.id IN (SELECT case_id FROM reporter_identities WHERE account_id=:reporter)");
-    if (q.with_advice) scope.push_back("c.has_advice=1");
-    if (scope.empty()) scope.push_back("0");
-    sql += absl::StrJoin(scope, " OR ") + ")";
+        "c.weighing_advisor_id, c.received_on ";
+    std::string sql;
+    if (!q.all && !q.with_advice && (q.member_person || q.reporter_account)) {
+      // Start from the person's own cases (CROSS JOIN fixes the loop order)
+      // rather than walk every case in deadline order looking for them. For
+      // open cases the member index is already in deadline order, so only
+      // the first limit+offset of them are needed.
+      std::vector<std::string> own;
+      if (q.member_person && q.open_only && !q.state && !q.due_before) {
+        own.push_back(
+            "SELECT case_id FROM (SELECT case_id FROM case_members WHERE person_id=:member AND is_open=1 "
+            "ORDER BY sort_due, case_id DESC LIMIT :limit + :offset)");
+      } else if (q.member_person) {
+        own.push_back("SELECT case_id FROM case_members WHERE person_id=:member");
+      }
+      if (q.reporter_account) own.push_back("SELECT case_id FROM reporter_identities WHERE account_id=:reporter");
+      sql = columns + "FROM (" + absl::StrJoin(own, " UNION ") +
+            ") own CROSS JOIN lmm_cases c ON c.id=own.case_id WHERE 1";
+    } else {
+      std::vector<std::string> scope;
+      if (q.all) scope.push_back("1");
+      if (q.member_person) scope.push_back("c.id IN (SELECT case_id FROM case_members WHERE person_id=:member)");
+      if (q.reporter_account)
+        scope.push_back("c.id IN (SELECT case_id FROM reporter_identities WHERE account_id=:reporter)");
+      if (q.with_advice) scope.push_back("c.has_advice=1");
+      if (scope.empty()) scope.push_back("0");
+      sql = columns + "FROM lmm_cases c WHERE (" + absl::StrJoin(scope, " OR ") + ")";
+    }
     if (q.state) sql += " AND c.state=:state";
     if (q.open_only) sql += " AND c.state NOT IN ('closed','referred')";
     if (q.due_before) sql += " AND c.next_due IS NOT NULL AND c.next_due<:due_before";
@@ -492,7 +509,7 @@ class SqliteStore::Tx final : public StoreTx {
       c.acknowledgement_due = s.DateAt(6); c.acknowledged_on = s.OptDate(7);
       c.feedback_due = s.DateAt(8); c.feedback_given_on = s.OptDate(9); c.weighing_end = s.OptDate(10);
       c.has_advice = s.Int(11) != 0; c.reporter_advisor_id = s.OptInt(12); c.weighing_advisor_id = s.OptInt(13);
-      c.received_on = s.IsNull(14) ? DateInAmsterdam(c.received_at) : s.DateAt(14);
+      c.received_on = s.DateAt(14);
       out.push_back(c);
     }
     return out;
