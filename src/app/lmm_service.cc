@@ -121,6 +121,36 @@ std::string StatusForReporter(const LmmCase& c) {
   return "";
 }
 
+// Whether `person` has an enabled account holding one of `roles`.
+bool HasRole(StoreTx& tx, Id person, std::initializer_list<Role> roles) {
+  auto acc = tx.AccountOfPerson(person);
+  if (!acc) return false;
+  auto a = tx.GetAccount(*acc);
+  if (!a.ok() || a->disabled) return false;
+  for (Role r : roles) {
+    if (a->roles.count(r)) return true;
+  }
+  return false;
+}
+
+bool IsActiveAdvisor(StoreTx& tx, Id person) {
+  return HasRole(tx, person, {Role::kIntegrityAdvisor, Role::kCoordinator});
+}
+
+// The facts core/access needs to judge whether a VPI may work on `c`: the
+// reporter, the subjects, and the chains of command above them.
+access::CaseParties PartiesOf(StoreTx& tx, const LmmCase& c, const std::optional<ReporterIdentity>& ident) {
+  access::CaseParties parties;
+  auto manager_of = [&](Id p) { return tx.ManagerOf(p); };
+  if (ident && ident->person_id) {
+    parties.reporter_person_id = ident->person_id;
+    parties.reporter_chain = ChainOfCommand(*ident->person_id, manager_of);
+  }
+  parties.subject_ids = c.subject_person_ids;
+  for (Id s : c.subject_person_ids) parties.subject_chains.push_back(ChainOfCommand(s, manager_of));
+  return parties;
+}
+
 // Which timeline entries a viewer sees.
 bool EntryVisible(const CaseEvent& e, bool reporter_view, bool weighing_visible, bool protection_visible) {
   if (e.visibility == "case") return true;
@@ -366,19 +396,12 @@ absl::StatusOr<std::vector<AdvisorSuggestion>> LmmService::SuggestAdvisors(const
       u = unit.ok() ? unit->parent_id : std::nullopt;
       if (unit_path.size() > 10) break;
     }
-    access::CaseParties parties;
-    auto manager_of = [&](Id p) { return tx.ManagerOf(p); };
-    if (ident && ident->person_id) {
-      parties.reporter_person_id = ident->person_id;
-      parties.reporter_chain = ChainOfCommand(*ident->person_id, manager_of);
-    }
-    parties.subject_ids = c.subject_person_ids;
-    for (Id s : c.subject_person_ids) parties.subject_chains.push_back(ChainOfCommand(s, manager_of));
+    const access::CaseParties parties = PartiesOf(tx, c, ident);
     for (auto& p : tx.ListAdvisors()) {
       AdvisorSuggestion s;
       s.person = p;
       for (Id u : tx.AdoptedUnits(p.id)) s.adopted_unit |= In(unit_path, u);
-      auto st = access::CheckAdvisorEligible({p.id, true, {}}, parties);
+      auto st = access::CheckAdvisorEligible({p.id, true}, parties);
       s.eligible = st.ok();
       s.reason = std::string(st.message());
       out.push_back(std::move(s));
@@ -411,11 +434,7 @@ absl::Status LmmService::Mutate(
     if (auto st = access::CheckSeparationOfDuties(actor, rel, action); !st.ok()) return deny(st);
     bool coordinator_on_case = false;
     for (const auto& advisor : {c.weighing_advisor_id, c.reporter_advisor_id}) {
-      if (!advisor) continue;
-      if (auto acc = tx.AccountOfPerson(*advisor)) {
-        auto a = tx.GetAccount(*acc);
-        coordinator_on_case |= a.ok() && a->roles.count(Role::kCoordinator) > 0;
-      }
+      if (advisor) coordinator_on_case |= HasRole(tx, *advisor, {Role::kCoordinator});
     }
     RETURN_IF_ERROR(workflow::CheckTransition(c, action, coordinator_on_case));
     if (auto st = access::CheckCase(actor, rel, c, action); !st.ok()) return deny(st);
@@ -461,23 +480,10 @@ absl::Status LmmService::Staff(const Actor& actor, Id case_id, std::int64_t vers
     return Invalid("Een melding wordt bemenst met twee verschillende VPI's.");
   return Mutate(actor, case_id, version, CaseAction::kStaff,
                 [&](StoreTx& tx, LmmCase& c, std::string& timeline) -> absl::Status {
-    auto ident = tx.GetIdentity(c.id);
-    access::CaseParties parties;
-    auto manager_of = [&](Id p) { return tx.ManagerOf(p); };
-    if (ident && ident->person_id) {
-      parties.reporter_person_id = ident->person_id;
-      parties.reporter_chain = ChainOfCommand(*ident->person_id, manager_of);
-    }
-    parties.subject_ids = c.subject_person_ids;
-    for (Id s : c.subject_person_ids) parties.subject_chains.push_back(ChainOfCommand(s, manager_of));
+    const auto ident = tx.GetIdentity(c.id);
+    const access::CaseParties parties = PartiesOf(tx, c, ident);
     for (Id candidate : {reporter_advisor, weighing_advisor}) {
-      bool is_advisor = false;
-      if (auto acc = tx.AccountOfPerson(candidate)) {
-        auto a = tx.GetAccount(*acc);
-        is_advisor = a.ok() && !a->disabled &&
-                     (a->roles.count(Role::kIntegrityAdvisor) || a->roles.count(Role::kCoordinator));
-      }
-      RETURN_IF_ERROR(access::CheckAdvisorEligible({candidate, is_advisor, {}}, parties));
+      RETURN_IF_ERROR(access::CheckAdvisorEligible({candidate, IsActiveAdvisor(tx, candidate)}, parties));
     }
     c.reporter_advisor_id = reporter_advisor;
     c.weighing_advisor_id = weighing_advisor;
@@ -538,21 +544,9 @@ absl::Status LmmService::InviteReviewer(const Actor& actor, Id case_id, std::int
       return Forbidden("De VPI van de melder neemt geen deel aan weging en advies.");
     if (c.weighing_advisor_id == reviewer)
       return Invalid("De wegende VPI kan de eigen weging niet collegiaal toetsen.");
-    bool is_advisor = false;
-    if (auto acc = tx.AccountOfPerson(reviewer)) {
-      auto a = tx.GetAccount(*acc);
-      is_advisor = a.ok() && (a->roles.count(Role::kIntegrityAdvisor) || a->roles.count(Role::kCoordinator));
-    }
-    auto ident = tx.GetIdentity(c.id);
-    access::CaseParties parties;
-    auto manager_of = [&](Id p) { return tx.ManagerOf(p); };
-    if (ident && ident->person_id) {
-      parties.reporter_person_id = ident->person_id;
-      parties.reporter_chain = ChainOfCommand(*ident->person_id, manager_of);
-    }
-    parties.subject_ids = c.subject_person_ids;
-    for (Id s : c.subject_person_ids) parties.subject_chains.push_back(ChainOfCommand(s, manager_of));
-    RETURN_IF_ERROR(access::CheckAdvisorEligible({reviewer, is_advisor, {}}, parties));
+    const auto ident = tx.GetIdentity(c.id);
+    const access::CaseParties parties = PartiesOf(tx, c, ident);
+    RETURN_IF_ERROR(access::CheckAdvisorEligible({reviewer, IsActiveAdvisor(tx, reviewer)}, parties));
     if (In(c.reviewer_ids, reviewer)) return Conflict("Deze VPI is al uitgenodigd.");
     c.reviewer_ids.push_back(reviewer);
     timeline = Cat("@weighing:", PersonName(tx, reviewer), " uitgenodigd voor de collegiale toets.");

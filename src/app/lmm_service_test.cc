@@ -10,6 +10,7 @@
 #include "adapters/crypto/crypto.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "core/common/status.h"
+#include "core/ports/fake_clock.h"
 
 namespace waarborg::app {
 namespace {
@@ -19,16 +20,6 @@ using access::CaseAction;
 Date Ymd(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
-
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(Instant t) : t_(t) {}
-  Instant Now() const override { return t_; }
-  void Advance(Instant ms) { t_ += ms; }
-
- private:
-  Instant t_;
-};
 
 // Monday 23 November 2026, 09:46:40 UTC (10:46 in Amsterdam).
 constexpr Instant kMon23Nov2026 = 1'795'427'200'000;

@@ -249,7 +249,9 @@ TEST_F(LmmFlow, StaffingRefusesTheReporterAndNamedSubjectsAsVpi) {
   EXPECT_EQ(r.status, 403) << r.body;
   auto advisors = coordinator_->Get(base + "/advisors").Json()["advisors"];
   for (const auto& a : advisors) {
-    if (a["person_id"] == PersonId(*vpi1_) || a["person_id"] == PersonId(*vpi2_)) EXPECT_FALSE(a["eligible"].get<bool>());
+    if (a["person_id"] == PersonId(*vpi1_) || a["person_id"] == PersonId(*vpi2_)) {
+      EXPECT_FALSE(a["eligible"].get<bool>());
+    }
   }
   EXPECT_EQ(Case(*coordinator_, id)["state"], "registered");
 }

@@ -14,6 +14,7 @@
 #include "core/audit/audit_chain.h"
 #include "core/ports/clock.h"
 #include "core/workflow/lmm_track.h"
+#include "core/ports/fake_clock.h"
 
 namespace waarborg {
 namespace {
@@ -23,16 +24,6 @@ Date Ymd(int y, unsigned m, unsigned d) {
 }
 
 // A clock standing still at a fixed instant, advanced by hand.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(Instant t) : t_(t) {}
-  Instant Now() const override { return t_; }
-  void Advance(Instant ms) { t_ += ms; }
-
- private:
-  Instant t_;
-};
-
 constexpr Instant kMon23Nov2026 = 1'795'427'200'000;  // 2026-11-23T09:46:40Z
 
 class SqliteStoreTest : public ::testing::Test {

@@ -82,7 +82,6 @@ ListScope CaseListScope(const Actor& actor);
 struct AdvisorCandidate {
   Id person_id = 0;
   bool is_advisor = false;                 // holds the VPI or coordinator role
-  std::vector<Id> chain_of_command;        // the candidate's own managers (unused here)
 };
 struct CaseParties {
   std::optional<Id> reporter_person_id;
