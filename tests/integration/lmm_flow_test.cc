@@ -399,6 +399,23 @@ TEST(Server, SecondFactorRequiredForVpi) {
   EXPECT_EQ(Http(s.port(), "GET", "/api/v1/me", "", {{"Cookie", jar}}).status, 401);
 }
 
+TEST(Server, SigtermFinishesRequestsInFlight) {
+  Server s;
+  std::vector<std::thread> clients;
+  std::vector<int> statuses(3, 0);
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&, i] {
+      // A log-in takes a while (Argon2id), so it is still running at SIGTERM.
+      statuses[i] = Http(s.port(), "POST", "/api/v1/session",
+                         R"({"username":"employee","password":"waarborg-demo"})").status;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(s.Stop(), 0);
+  for (auto& t : clients) t.join();
+  for (int st : statuses) EXPECT_EQ(st, 200);
+}
+
 TEST(Server, FailedLoginsAreThrottledPerAccount) {
   Server s;
   for (int i = 0; i < 5; ++i) {

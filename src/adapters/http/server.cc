@@ -189,7 +189,7 @@ absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler
       return absl::UnavailableError(Cat("server: ", e.what()));
     }
   }
-  spdlog::info(R"({{"msg":"stopped"}})");
+  spdlog::info("{}", R"({"msg":"stopped"})");
   return absl::OkStatus();
 }
 
