@@ -70,8 +70,10 @@ absl::StatusOr<LoginResult> AuthService::Login(std::string_view username, std::s
             .created_at = now, .last_seen_at = now};
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
     RETURN_IF_ERROR(tx.ClearLoginFailures(akey));
-    // Expired sessions are removed here, so no separate job is needed.
+    // Expired sessions and failures outside the window are removed here, so
+    // no separate job is needed.
     RETURN_IF_ERROR(tx.DeleteSessionsOlderThan(now - policy_.absolute_timeout_ms, now - policy_.idle_timeout_ms));
+    RETURN_IF_ERROR(tx.DeleteLoginFailuresBefore(since));
     RETURN_IF_ERROR(tx.InsertSession(s));
     AuditEvent e{.at = now, .actor = account->username, .session = s.id, .action = "auth.login",
                  .detail = r.second_factor_required ? "wachtwoord juist, tweede factor gevraagd" : "ingelogd"};

@@ -164,19 +164,21 @@ int main(int argc, char** argv) {
   opts.port = port;
   opts.threads = threads;
   opts.tls_terminated_upstream = secure_cookies;
+  // The banner goes to stderr, so stdout carries only JSON lines.
   auto st = http::Serve(opts, std::move(routes), not_found, [&](std::uint16_t p) {
-    std::cout << "Waarborg luistert op http://" << (address == "127.0.0.1" ? "localhost" : address) << ":" << p
+    spdlog::info(R"({{"msg":"listening","address":"{}","port":{}}})", address, p);
+    std::cerr << "Waarborg luistert op http://" << (address == "127.0.0.1" ? "localhost" : address) << ":" << p
               << std::endl;
     if (demo) {
-      std::cout << "\nDemo-inloggegevens (wachtwoord voor allen: " << kDemoPassword << "):\n";
+      std::cerr << "\nDemo-inloggegevens (wachtwoord voor allen: " << kDemoPassword << "):\n";
       for (const auto& l : DemoLogins(store)) {
-        std::cout << "  " << l.username << "  (" << l.role_label << ")";
+        std::cerr << "  " << l.username << "  (" << l.role_label << ")";
         if (!l.totp_secret_base32.empty())
-          std::cout << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: " << argv[0] << " demo-code --data "
+          std::cerr << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: " << argv[0] << " demo-code --data "
                     << data_dir << " --user " << l.username << ")";
-        std::cout << "\n";
+        std::cerr << "\n";
       }
-      std::cout << std::endl;
+      std::cerr << std::endl;
     }
   });
   if (!st.ok()) return Fail(st);

@@ -358,6 +358,11 @@ class SqliteStore::Tx final : public StoreTx {
     s.Bind(1, key).Bind(2, since);
     return s.Step() ? static_cast<int>(s.Int(0)) : 0;
   }
+  absl::Status DeleteLoginFailuresBefore(Instant before) override {
+    auto s = Q("DELETE FROM login_failures WHERE at<?");
+    s.Bind(1, before);
+    return s.Exec();
+  }
   absl::Status ClearLoginFailures(std::string_view key) override {
     auto s = Q("DELETE FROM login_failures WHERE key=?");
     s.Bind(1, key);

@@ -102,9 +102,12 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
   d.set("status_for_reporter", v.status_for_reporter);
 
   Data parties(Data::type::list);
+  // The person page (chain of command) is for VPIs and admins only.
+  const bool link_people = ctx.actor.IsAdvisor() || ctx.actor.Has(Role::kAdmin);
   for (auto& p : v.parties) {
     Data o;
     o.set("name", p.name);
+    if (link_people && p.person_id > 0) o.set("href", Cat("/personen/", p.person_id));
     o.set("role", p.role);
     parties.push_back(o);
   }

@@ -13,6 +13,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddAuthRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
+  AddAdminRoutes(w, out);
   AddStaticRoutes(w, out);
   return out;
 }

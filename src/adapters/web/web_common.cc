@@ -51,6 +51,7 @@ std::vector<NavItem> NavFor(const Actor& a) {
     nav.push_back({"/activiteiten", "nav_activities"});
   }
   if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
+  if (a.Has(Role::kAdmin) || a.Has(Role::kCoordinator)) nav.push_back({"/beheer", "nav_admin"});
   return nav;
 }
 

@@ -76,6 +76,7 @@ http::Handler Authed(const Web& w, AuthedHandler h);
 void AddAuthRoutes(const Web& w, std::vector<http::Route>& out);
 void AddCaseRoutes(const Web& w, std::vector<http::Route>& out);
 void AddOtherRoutes(const Web& w, std::vector<http::Route>& out);
+void AddAdminRoutes(const Web& w, std::vector<http::Route>& out);
 void AddStaticRoutes(const Web& w, std::vector<http::Route>& out);
 
 }  // namespace waarborg::web

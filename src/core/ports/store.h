@@ -142,6 +142,8 @@ class StoreTx {
   virtual absl::Status RecordLoginFailure(std::string_view key, Instant at) = 0;
   virtual int CountLoginFailures(std::string_view key, Instant since) = 0;
   virtual absl::Status ClearLoginFailures(std::string_view key) = 0;
+  // Forgets failures older than `before` (they no longer count anyway).
+  virtual absl::Status DeleteLoginFailuresBefore(Instant before) = 0;
 
   // --- LMM cases ---
   // Inserts `c` (id and version assigned) and returns its id.
