@@ -112,6 +112,16 @@ restinio::request_handling_status_t Respond(const restinio::request_handle_t& re
   return restinio::request_accepted();
 }
 
+// 413 with a Dutch message, as JSON for the API and as text for pages.
+HttpResponse TooLarge(const restinio::request_handle_t& req, std::size_t max_body) {
+  const std::string msg = fmt::format("De aanvraag is te groot (maximaal {} KiB).", max_body / 1024);
+  if (std::string_view(req->header().path()).rfind("/api/", 0) == 0) {
+    return HttpResponse{413, "application/json; charset=utf-8",
+                        fmt::format(R"({{"error":{{"status":413,"message":"{}"}}}})", JsonEscape(msg)), {}};
+  }
+  return HttpResponse{413, "text/plain; charset=utf-8", msg, {}};
+}
+
 }  // namespace
 
 absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler not_found,
@@ -123,15 +133,18 @@ absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler
     if (!method) return absl::InvalidArgumentError(Cat("unknown method ", route.method));
     Handler h = route.handler;
     std::vector<std::string> names = ParamNames(route.pattern);
+    const std::size_t max_body = opts.max_body_bytes;
     router->add_handler(*method, route.pattern,
-                        [h, tls, names](const restinio::request_handle_t& req, restinio::router::route_params_t params) {
+                        [h, tls, names, max_body](const restinio::request_handle_t& req,
+                                                  restinio::router::route_params_t params) {
                           auto started = std::chrono::steady_clock::now();
                           HttpResponse res;
+                          if (req->body().size() > max_body) return Respond(req, TooLarge(req, max_body), started);
                           try {
                             res = h(Convert(req, &params, names, tls));
                           } catch (const std::exception& e) {
                             spdlog::error(R"({{"msg":"handler exception","what":"{}"}})", JsonEscape(e.what()));
-                            res = HttpResponse{500, "text/plain; charset=utf-8", "Interne fout"};
+                            res = HttpResponse{500, "text/plain; charset=utf-8", "Interne fout", {}};
                           }
                           return Respond(req, res, started);
                         });
@@ -152,7 +165,9 @@ absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler
                                     .max_field_name_size(256)
                                     .max_field_value_size(opts.max_header_value_bytes)
                                     .max_field_count(100)
-                                    .max_body_size(opts.max_body_bytes))
+                                    // Bodies up to 4x the limit are read and refused
+                                    // with 413; larger ones close the connection.
+                                    .max_body_size(4 * opts.max_body_bytes))
       .read_next_http_message_timelimit(std::chrono::seconds(30))
       .handle_request_timeout(std::chrono::seconds(30))
       .write_http_response_timelimit(std::chrono::seconds(30));
