@@ -35,7 +35,7 @@ if ((${#missing[@]})); then
 fi
 
 # Front-end: NL Design System CSS and playwright-core for the browser test.
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@utrecht/component-library-css ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@axe-core/playwright ] || [ ! -d node_modules/@utrecht/component-library-css ]; then
   echo "deps: npm ci"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi

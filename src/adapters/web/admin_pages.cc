@@ -46,17 +46,15 @@ bool MayManage(const Actor& a) { return a.Has(Role::kAdmin) || a.Has(Role::kCoor
 // Which form a POST came from: its errors and values are shown there.
 enum class AdminForm { kNone, kPerson, kAccount, kAdopt };
 
-HttpResponse AdminPage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, int status,
-                       AdminForm form, const Form& values, const FieldErrors& errors) {
+HttpResponse AdminPage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, int status, AdminForm form,
+                       const Form& values, const FieldErrors& errors) {
   const Actor& a = ctx.actor;
   const std::string lang = Lang(req);
   const bool admin = a.Has(Role::kAdmin);
   Data d;
   d.set("csrf", ctx.session.csrf_token);
   d.set("admin", admin);
-  auto value = [&](AdminForm f, const std::string& key) {
-    return form == f ? FormValue(values, key) : std::string();
-  };
+  auto value = [&](AdminForm f, const std::string& key) { return form == f ? FormValue(values, key) : std::string(); };
 
   // Confirmation after a 303 (?gelukt=...).
   const std::string done = req.Query("gelukt");
@@ -147,15 +145,15 @@ HttpResponse AdminPage(const Web& w, const HttpRequest& req, const app::AuthCont
   if (account_person.empty() && done == "persoon" && ParseId(done_id)) account_person = done_id;
   d.set("v_account_persoon", account_person);
   d.set("v_gebruikersnaam", value(AdminForm::kAccount, "account-gebruikersnaam"));
-  std::vector<std::string> chosen_roles = form == AdminForm::kAccount ? FormValues(values, "account-rol")
-                                                                      : std::vector<std::string>{};
+  std::vector<std::string> chosen_roles =
+      form == AdminForm::kAccount ? FormValues(values, "account-rol") : std::vector<std::string>{};
   Data roles(Data::type::list);
   for (Role r : AllRoles()) {
     Data o;
     o.set("key", std::string(RoleName(r)));
     o.set("label", std::string(RoleLabelNl(r)));
-    o.set("checked", std::find(chosen_roles.begin(), chosen_roles.end(), std::string(RoleName(r))) !=
-                         chosen_roles.end());
+    o.set("checked",
+          std::find(chosen_roles.begin(), chosen_roles.end(), std::string(RoleName(r))) != chosen_roles.end());
     roles.push_back(o);
   }
   d.set("roles", roles);
@@ -188,20 +186,24 @@ HttpResponse PostPerson(const Web& w, const HttpRequest& req, const app::AuthCon
   p.position = FormValue(f, "persoon-functie");
   p.rank = FormValue(f, "persoon-rang");
   if (Blank(p.name)) errs.push_back({"persoon-naam", w.r->T(lang, "admin_error_name")});
-  if (auto t = ParseId(FormValue(f, "persoon-team"))) p.team_id = *t;
-  else errs.push_back({"persoon-team", w.r->T(lang, "admin_error_team")});
+  if (auto t = ParseId(FormValue(f, "persoon-team")))
+    p.team_id = *t;
+  else
+    errs.push_back({"persoon-team", w.r->T(lang, "admin_error_team")});
   std::string manager = FormValue(f, "persoon-leidinggevende-keuze");
   if (manager.empty()) manager = FormValue(f, "persoon-leidinggevende");
   if (!Blank(manager)) {
-    if (auto m = ParseId(manager)) p.manager_id = *m;
-    else errs.push_back({"persoon-leidinggevende", w.r->T(lang, "admin_error_person_id")});
+    if (auto m = ParseId(manager))
+      p.manager_id = *m;
+    else
+      errs.push_back({"persoon-leidinggevende", w.r->T(lang, "admin_error_person_id")});
   }
   if (!errs.empty()) return AdminPage(w, req, ctx, 422, AdminForm::kPerson, f, errs);
   auto id = w.s.org.CreatePerson(ctx.actor, p);
   if (!id.ok())
-    return ServiceError(w, req, ctx, AdminForm::kPerson, f, id.status(),
-                        FieldOf(id.status(), {{"team", "persoon-team"}, {"leidinggevende", "persoon-leidinggevende"}},
-                                "persoon-naam"));
+    return ServiceError(
+        w, req, ctx, AdminForm::kPerson, f, id.status(),
+        FieldOf(id.status(), {{"team", "persoon-team"}, {"leidinggevende", "persoon-leidinggevende"}}, "persoon-naam"));
   return Redirect(Cat("/beheer?gelukt=persoon&id=", *id));
 }
 
@@ -209,8 +211,10 @@ HttpResponse PostAccount(const Web& w, const HttpRequest& req, const app::AuthCo
   const std::string lang = Lang(req);
   FieldErrors errs;
   app::NewAccount acc;
-  if (auto p = ParseId(FormValue(f, "account-persoon"))) acc.person_id = *p;
-  else errs.push_back({"account-persoon", w.r->T(lang, "admin_error_person_id")});
+  if (auto p = ParseId(FormValue(f, "account-persoon")))
+    acc.person_id = *p;
+  else
+    errs.push_back({"account-persoon", w.r->T(lang, "admin_error_person_id")});
   acc.username = FormValue(f, "account-gebruikersnaam");
   if (Blank(acc.username)) errs.push_back({"account-gebruikersnaam", w.r->T(lang, "login_error_username")});
   acc.password = FormValue(f, "account-wachtwoord");
@@ -223,12 +227,12 @@ HttpResponse PostAccount(const Web& w, const HttpRequest& req, const app::AuthCo
   if (!errs.empty()) return AdminPage(w, req, ctx, 422, AdminForm::kAccount, f, errs);
   auto id = w.s.org.CreateAccount(ctx.actor, acc);
   if (!id.ok())
-    return ServiceError(w, req, ctx, AdminForm::kAccount, f, id.status(),
-                        FieldOf(id.status(),
-                                {{"persoon", "account-persoon"},
-                                 {"wachtwoord", "account-wachtwoord"},
-                                 {"rol", first_role_field.c_str()}},
-                                "account-gebruikersnaam"));
+    return ServiceError(
+        w, req, ctx, AdminForm::kAccount, f, id.status(),
+        FieldOf(
+            id.status(),
+            {{"persoon", "account-persoon"}, {"wachtwoord", "account-wachtwoord"}, {"rol", first_role_field.c_str()}},
+            "account-gebruikersnaam"));
   return Redirect("/beheer?gelukt=account");
 }
 
@@ -242,7 +246,8 @@ HttpResponse PostAdopt(const Web& w, const HttpRequest& req, const app::AuthCont
   if (!errs.empty()) return AdminPage(w, req, ctx, 422, AdminForm::kAdopt, f, errs);
   auto st = w.s.org.AdoptUnit(ctx.actor, *vpi, *unit);
   if (!st.ok())
-    return ServiceError(w, req, ctx, AdminForm::kAdopt, f, st, FieldOf(st, {{"vpi", "adoptie-vpi"}}, "adoptie-eenheid"));
+    return ServiceError(w, req, ctx, AdminForm::kAdopt, f, st,
+                        FieldOf(st, {{"vpi", "adoptie-vpi"}}, "adoptie-eenheid"));
   return Redirect("/beheer?gelukt=adoptie");
 }
 
@@ -287,11 +292,12 @@ HttpResponse PersonPage(const Web& w, const HttpRequest& req, const app::AuthCon
 }
 
 // POST /beheer/...: CSRF, then who may do it at all, then the form.
-http::Handler AdminPost(const Web& w, HttpResponse (*post)(const Web&, const HttpRequest&,
-                                                           const app::AuthContext&, const Form&)) {
+http::Handler AdminPost(const Web& w,
+                        HttpResponse (*post)(const Web&, const HttpRequest&, const app::AuthContext&, const Form&)) {
   return Authed(w, [w, post](const HttpRequest& req, const app::AuthContext& ctx) {
     if (!MayManage(ctx.actor))
-      return ErrorPage(w, req, &ctx, absl::PermissionDeniedError("Alleen beheerders en de coördinator beheren de organisatie."));
+      return ErrorPage(w, req, &ctx,
+                       absl::PermissionDeniedError("Alleen beheerders en de coördinator beheren de organisatie."));
     Form f = http::ParseForm(req.body);
     if (auto st = http::CheckCsrf(ctx, req, FormValue(f, "csrf")); !st.ok()) return ErrorPage(w, req, &ctx, st);
     return post(w, req, ctx, f);
@@ -303,9 +309,9 @@ http::Handler AdminPost(const Web& w, HttpResponse (*post)(const Web&, const Htt
 void AddAdminRoutes(const Web& w, std::vector<http::Route>& out) {
   out.push_back({"GET", "/beheer", Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
                    if (!MayManage(ctx.actor))
-                     return ErrorPage(w, req, &ctx,
-                                      absl::PermissionDeniedError(
-                                          "Alleen beheerders en de coördinator beheren de organisatie."));
+                     return ErrorPage(
+                         w, req, &ctx,
+                         absl::PermissionDeniedError("Alleen beheerders en de coördinator beheren de organisatie."));
                    return AdminPage(w, req, ctx, 200, AdminForm::kNone, {}, {});
                  })});
   out.push_back({"POST", "/beheer/personen", AdminPost(w, &PostPerson)});

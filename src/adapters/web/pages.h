@@ -1,7 +1,8 @@
 // Server-rendered Dutch HTML pages (NL Design System look) for Waarborg:
 // log-in with second factor, start pages per role, LMM case list, intake
 // form, case page with its next steps, deadlines, activities and the audit
-// search, plus the static files they use.
+// search, the Beheer pages (people, accounts, adopted units) and the person
+// page with its chain of command, plus the static files they use.
 #pragma once
 
 #include <vector>

@@ -1,0 +1,382 @@
+// Real-browser accessibility test: logs in as several roles (employee, VPI,
+// coordinator, competent authority, admin) and runs axe-core (WCAG 2.0/2.1
+// A and AA) on the pages each role uses, including pages with an error
+// summary. Fails on any violation with impact "serious" or "critical" and
+// prints the rule, its help text and the first elements it found. Along the
+// way it checks that the Beheer pages work: the admin adds a person and an
+// account, the coordinator lets a VPI adopt a unit.
+//
+// Usage: node tests/e2e/pages_are_accessible.mjs <path-to-waarborg-binary>
+// Exit 0 on success, 1 on failure. Needs /usr/bin/chromium, playwright-core
+// and @axe-core/playwright (npm install in the repository root).
+import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const require = createRequire(join(repo, 'package.json'));
+const { chromium } = require('playwright-core');
+const { AxeBuilder } = require('@axe-core/playwright');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// A11Y_BEST_PRACTICE=1 adds axe's best-practice rules (landmarks, heading
+// order, ...) to the run.
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+  ...(process.env.A11Y_BEST_PRACTICE === '1' ? ['best-practice'] : [])];
+const FAIL_IMPACTS = new Set(['serious', 'critical']);
+const PASSWORD = 'waarborg-demo';
+
+const binary = process.argv[2];
+if (!binary) {
+  console.error('usage: node pages_are_accessible.mjs <waarborg-binary>');
+  process.exit(1);
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'waarborg-a11y-'));
+const dataDir = join(tmp, 'data');
+const log = (...a) => console.log('[a11y]', ...a);
+
+// ---------------------------------------------------------------- helpers
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitForHealth(base, server, ms = 30000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (server.exitCode !== null) throw new Error(`server exited early with code ${server.exitCode}`);
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server did not become healthy within 30 s');
+}
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean = text.toUpperCase().replace(/[\s=]/g, '');
+  let bits = 0, value = 0;
+  const out = [];
+  for (const ch of clean) {
+    const idx = alphabet.indexOf(ch);
+    if (idx < 0) throw new Error(`invalid base32 character ${ch}`);
+    value = (value << 5) | idx;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// RFC 6238 TOTP, HMAC-SHA1, 6 digits, 30 s.
+function totp(secretBase32, unixSeconds = Math.floor(Date.now() / 1000)) {
+  const key = base32Decode(secretBase32);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return String(bin % 1_000_000).padStart(6, '0');
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+const pathOf = (page) => new URL(page.url()).pathname;
+
+// ---------------------------------------------------------------- the test
+
+let server;
+let browser;
+let page; // the page in use, for the failure screenshot
+let failed = false;
+const findings = []; // {where, id, impact, help, helpUrl, targets}
+let checked = 0;
+
+// Runs axe on the current page; records serious/critical violations.
+async function check(where) {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  checked++;
+  const bad = results.violations.filter((v) => FAIL_IMPACTS.has(v.impact));
+  const minor = results.violations.filter((v) => !FAIL_IMPACTS.has(v.impact));
+  for (const v of minor) log(`  note (${v.impact}) ${where}: ${v.id} - ${v.help}`);
+  for (const v of bad) {
+    findings.push({
+      where, id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+      summary: v.nodes[0] && v.nodes[0].failureSummary,
+    });
+  }
+  // "Incomplete" are checks axe could not decide (e.g. contrast over an
+  // image); they are listed for a human to look at, not failed.
+  const review = results.incomplete.map((v) => v.id).join(', ');
+  log(`${bad.length ? 'FAIL' : 'ok  '} ${where} (${results.passes.length} rules passed, ` +
+      `${results.violations.length} violations, ${bad.length} serious/critical` +
+      `${review ? `; to review by hand: ${review}` : ''})`);
+}
+
+async function visit(base, path, where = path) {
+  const resp = await page.goto(`${base}${path}`);
+  assert(resp && resp.status() === 200, `${path} answers 200 (got ${resp && resp.status()}, at ${page.url()})`);
+  assert(pathOf(page) === path.split('?')[0], `${path} is not redirected (at ${page.url()})`);
+  assert((await page.locator('h1').count()) === 1, `${path} has exactly one h1`);
+  await check(where);
+}
+
+async function submit(selector) {
+  const [resp] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return resp;
+}
+
+// Logs in `user` in a fresh browser context; ends on /start.
+async function login(base, user) {
+  const context = await browser.newContext({ locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', bypassCSP: true });
+  page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  await page.goto(`${base}/inloggen`);
+  await page.fill('#gebruikersnaam', user);
+  await page.fill('#wachtwoord', PASSWORD);
+  await submit('main button[type=submit]');
+  let path = pathOf(page);
+  if (path === '/inloggen/code-instellen') {
+    const shown = await page.inputValue('input[name=secret]');
+    await page.fill('#code', totp(shown));
+    await submit('main form button[type=submit]');
+  } else if (path === '/inloggen/code') {
+    const secret = execFileSync(binary, ['demo-secret', '--data', dataDir, '--user', user], {
+      encoding: 'utf8', timeout: 15000,
+    }).trim().split(/\s+/).pop();
+    assert(/^[A-Z2-7=]+$/i.test(secret), `demo-secret printed a base32 secret for ${user}`);
+    await page.fill('#code', totp(secret));
+    await submit('main form button[type=submit]');
+  }
+  path = pathOf(page);
+  assert(path === '/start', `${user} lands on /start after logging in (at ${page.url()})`);
+  return context;
+}
+
+// The first case link in the case table of the current page.
+async function firstCaseHref() {
+  return page.$$eval('table a[href^="/meldingen/"]', (as) => (as[0] ? as[0].getAttribute('href') : null));
+}
+
+try {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverLog = openSync(join(tmp, 'server.log'), 'a');
+  server = spawn(binary, ['serve', '--port', String(port), '--data', dataDir, '--demo'], {
+    stdio: ['ignore', serverLog, serverLog],
+  });
+  server.on('error', (e) => log('server spawn error:', e.message));
+  log(`server pid ${server.pid} on ${base}, data in ${dataDir}`);
+  await waitForHealth(base, server);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+
+  // Not logged in: the log-in page, empty and with its error summary.
+  {
+    const context = await browser.newContext({ locale: 'nl-NL', bypassCSP: true });
+    page = await context.newPage();
+    await visit(base, '/inloggen');
+    await submit('main button[type=submit]');
+    assert(await page.isVisible('[role=alert]'), 'an empty log-in shows the error summary');
+    await check('/inloggen (met foutmeldingen)');
+    await context.close();
+  }
+
+  // Employee (no second factor): start, own reports, new report, own case.
+  {
+    const context = await login(base, 'employee');
+    await check('/start (medewerker)');
+    await visit(base, '/meldingen', '/meldingen (medewerker)');
+    const own = await firstCaseHref();
+    assert(own, 'the employee sees their own report in /meldingen');
+    await visit(base, own, `${own} (medewerker, eigen melding)`);
+    await visit(base, '/meldingen/nieuw', '/meldingen/nieuw (medewerker)');
+    await submit('button:has-text("Melding registreren")');
+    assert(await page.isVisible('[role=alert]'), 'an empty report shows the error summary');
+    await check('/meldingen/nieuw (medewerker, met foutmeldingen)');
+    const beheer = await page.goto(`${base}/beheer`);
+    assert(beheer.status() === 403, `/beheer is 403 for an employee (got ${beheer.status()})`);
+    assert((await page.locator('nav a[href="/beheer"]').count()) === 0, 'no Beheer in the menu of an employee');
+    await context.close();
+  }
+
+  // VPI: the advisor pages, a case with a person link, the person page.
+  {
+    const context = await login(base, 'vpi1');
+    await check('/start (VPI)');
+    await visit(base, '/meldingen', '/meldingen (VPI)');
+    await visit(base, '/meldingen/nieuw?zoek=de', '/meldingen/nieuw (VPI, met zoekresultaten)');
+    await visit(base, '/termijnen', '/termijnen (VPI)');
+    await visit(base, '/activiteiten', '/activiteiten (VPI)');
+    await submit('button:has-text("Activiteit vastleggen")');
+    assert(await page.isVisible('[role=alert]'), 'an empty activity shows the error summary');
+    await check('/activiteiten (VPI, met foutmeldingen)');
+    await visit(base, '/meldingen/4', '/meldingen/4 (VPI)');
+    const person = await page.$$eval('#kop-partijen ~ ul a[href^="/personen/"]',
+      (as) => (as[0] ? as[0].getAttribute('href') : null));
+    assert(person, 'the case page links the parties to their person page');
+    await visit(base, person, `${person} (VPI)`);
+    assert(await page.isVisible('h2:has-text("Gezagslijn")'), 'the person page shows the chain of command');
+    await context.close();
+  }
+
+  // Coordinator: staffing and overdue lists, case 4, Beheer (adoption only).
+  {
+    const context = await login(base, 'coordinator');
+    await check('/start (coördinator)');
+    await visit(base, '/meldingen', '/meldingen (coördinator)');
+    await visit(base, '/meldingen/1', '/meldingen/1 (coördinator, bemensen)');
+    await visit(base, '/meldingen/4', '/meldingen/4 (coördinator)');
+    await visit(base, '/termijnen', '/termijnen (coördinator)');
+    await visit(base, '/activiteiten', '/activiteiten (coördinator)');
+    await visit(base, '/beheer', '/beheer (coördinator)');
+    assert(await page.isVisible('nav a[href="/beheer"][aria-current="page"]'), 'Beheer is in the coordinator menu');
+    assert((await page.locator('form[action="/beheer/personen"]').count()) === 0,
+      'the coordinator does not get the person form');
+    assert((await page.locator('form[action="/beheer/adopties"]').count()) === 1,
+      'the coordinator gets the adoption form');
+    // Adoption without a choice: error summary; then a real one.
+    await submit('form[action="/beheer/adopties"] button[type=submit]');
+    assert(await page.isVisible('[role=alert]'), 'an empty adoption shows the error summary');
+    await check('/beheer (coördinator, met foutmeldingen)');
+    const vpi = await page.$$eval('#adoptie-vpi option', (os) => os.map((o) => o.value).find((v) => v !== ''));
+    const unit = await page.$$eval('#adoptie-eenheid option', (os) => os.map((o) => o.value).find((v) => v !== ''));
+    await page.selectOption('#adoptie-vpi', vpi);
+    await page.selectOption('#adoptie-eenheid', unit);
+    await submit('form[action="/beheer/adopties"] button[type=submit]');
+    assert(page.url().includes('/beheer?gelukt=adoptie'), `adoption redirects with a confirmation (at ${page.url()})`);
+    assert(await page.isVisible('[role=status]'), 'the adoption is confirmed');
+    await check('/beheer (coördinator, na adoptie)');
+    // Adding people is for admins only: the service's 403, shown on the page.
+    const csrf = await page.inputValue('form[action="/beheer/adopties"] input[name=csrf]');
+    const denied = await page.request.post(`${base}/beheer/personen`, {
+      form: { csrf, 'persoon-naam': 'Niet toegestaan', 'persoon-team': unit },
+      headers: { Origin: base }, maxRedirects: 0,
+    });
+    assert(denied.status() === 403, `the coordinator cannot add a person (got ${denied.status()})`);
+    assert((await denied.text()).includes('role="alert"'), 'the 403 is explained in the error summary');
+    await context.close();
+  }
+
+  // Competent authority: advice waiting for a decision.
+  {
+    const context = await login(base, 'authority');
+    await check('/start (bevoegd gezag)');
+    await visit(base, '/meldingen', '/meldingen (bevoegd gezag)');
+    await visit(base, '/meldingen/4', '/meldingen/4 (bevoegd gezag, besluit)');
+    await context.close();
+  }
+
+  // Admin: Beheer with all forms; add a person, then an account.
+  {
+    const context = await login(base, 'admin');
+    await check('/start (beheerder)');
+    await visit(base, '/beheer', '/beheer (beheerder)');
+    await submit('form[action="/beheer/personen"] button[type=submit]');
+    assert(await page.isVisible('[role=alert]'), 'an empty person form shows the error summary');
+    await check('/beheer (beheerder, met foutmeldingen)');
+    await visit(base, '/beheer?zoek=van', '/beheer (beheerder, leidinggevende zoeken)');
+    await page.goto(`${base}/beheer?zoek=Karel`);
+    const manager = await page.$$eval('input[name="persoon-leidinggevende-keuze"]',
+      (is) => is.map((i) => i.value).find((v) => v !== ''));
+    assert(manager, 'the manager search finds Karel Wolters');
+    await page.check(`#persoon-leidinggevende-${manager}`);
+    await page.fill('#persoon-naam', 'Eva Toegevoegd');
+    await page.fill('#persoon-functie', 'Brigadier');
+    const team = await page.$$eval('#persoon-team option', (os) => os.map((o) => o.value).find((v) => v !== ''));
+    await page.selectOption('#persoon-team', team);
+    await submit('form[action="/beheer/personen"] button[type=submit]');
+    assert(page.url().includes('/beheer?gelukt=persoon'), `adding a person redirects (at ${page.url()})`);
+    const newId = new URL(page.url()).searchParams.get('id');
+    assert((await page.inputValue('#account-persoon')) === newId, 'the account form is filled with the new person');
+    await check('/beheer (beheerder, na persoon toevoegen)');
+    await page.fill('#account-gebruikersnaam', 'eva.toegevoegd');
+    await page.fill('#account-wachtwoord', 'kort');
+    await page.check('#account-rol-employee');
+    await submit('form[action="/beheer/accounts"] button[type=submit]');
+    assert(await page.isVisible('[role=alert]:has-text("12 tekens")'), 'a short password gives the service message');
+    assert((await page.inputValue('#account-wachtwoord')) === '', 'the password is not sent back');
+    await page.fill('#account-wachtwoord', 'een-lang-genoeg-wachtwoord');
+    await submit('form[action="/beheer/accounts"] button[type=submit]');
+    assert(page.url().includes('/beheer?gelukt=account'), `creating an account redirects (at ${page.url()})`);
+    await page.fill('#account-persoon', newId);
+    await page.fill('#account-gebruikersnaam', 'eva.toegevoegd');
+    await page.fill('#account-wachtwoord', 'een-lang-genoeg-wachtwoord');
+    await page.check('#account-rol-employee');
+    const again = await submit('form[action="/beheer/accounts"] button[type=submit]');
+    assert(again.status() === 409, `a second account for the same person is refused with 409 (got ${again.status()})`);
+    assert(await page.isVisible('[role=alert]:has-text("al een account")'), 'the 409 shows the service message');
+    await check('/beheer (beheerder, 409)');
+    await visit(base, `/personen/${newId}`, `/personen/${newId} (beheerder)`);
+    assert(await page.isVisible(`ol a[href="/personen/${manager}"]`), 'the new person has Karel Wolters as manager');
+    await context.close();
+  }
+
+  log(`${checked} page states checked`);
+  if (findings.length) {
+    failed = true;
+    console.error(`[a11y] FAILED: ${findings.length} serious or critical axe violation(s):`);
+    for (const f of findings) {
+      console.error(`- ${f.where}: ${f.id} (${f.impact}) ${f.help}`);
+      console.error(`    ${f.helpUrl}`);
+      for (const t of f.targets) console.error(`    at ${t}`);
+      if (f.summary) console.error(`    ${f.summary.replace(/\n/g, '\n    ')}`);
+    }
+  } else {
+    log('OK: no serious or critical accessibility violations');
+  }
+} catch (e) {
+  failed = true;
+  console.error('[a11y] FAILED:', e && e.stack ? e.stack : e);
+  if (page) {
+    const shot = join(tmp, 'failure.png');
+    try {
+      await page.screenshot({ path: shot, fullPage: true });
+      writeFileSync(join(tmp, 'failure.html'), await page.content());
+      console.error(`[a11y] screenshot: ${shot}; page: ${join(tmp, 'failure.html')}; url: ${page.url()}`);
+    } catch (se) {
+      console.error('[a11y] could not take a screenshot:', se.message);
+    }
+  }
+  console.error(`[a11y] server log: ${join(tmp, 'server.log')}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => {
+      const t = setTimeout(() => { if (server.exitCode === null) server.kill('SIGKILL'); r(); }, 5000);
+      server.once('exit', () => { clearTimeout(t); r(); });
+    });
+  }
+  if (!failed && !process.env.KEEP_E2E_TMP) rmSync(tmp, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
