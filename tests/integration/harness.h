@@ -122,6 +122,7 @@ class Server {
       std::string log = (dir_.string() + ".log");
       FILE* f = freopen(log.c_str(), "w", stdout);
       (void)f;
+      dup2(fileno(stdout), STDERR_FILENO);  // the banner goes to stderr
       std::string port = std::to_string(port_);
       execl(WAARBORG_BINARY, WAARBORG_BINARY, "serve", "--port", port.c_str(), "--data", dir_.c_str(), "--demo",
             "--threads", "2", static_cast<char*>(nullptr));
@@ -155,6 +156,13 @@ class Server {
     waitpid(pid_, nullptr, 0);
     pid_ = 0;
     return -1;
+  }
+  // Kills the server with SIGKILL (a crash) and reaps it.
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = 0;
   }
   int port() const { return port_; }
   const std::filesystem::path& dir() const { return dir_; }
