@@ -374,6 +374,20 @@ TEST(Server, HealthReadyAndUnknownRoutes) {
   EXPECT_EQ(Http(s.port(), "GET", "/api/v1/cases").status, 401);
 }
 
+TEST(Server, LanguageChoiceIsKeptAndNeverRedirectsAway) {
+  Server s;
+  auto r = Http(s.port(), "GET", "/taal/en?terug=%2Finloggen");
+  EXPECT_EQ(r.status, 303);
+  EXPECT_EQ(r.headers["location"], "/inloggen");
+  const std::string cookie = r.headers["set-cookie"].substr(0, r.headers["set-cookie"].find(';'));
+  EXPECT_EQ(cookie, "wb_lang=en");
+  EXPECT_NE(Http(s.port(), "GET", "/inloggen", "", {{"Cookie", cookie}}).body.find("<html lang=\"en\""),
+            std::string::npos);
+  EXPECT_NE(Http(s.port(), "GET", "/inloggen").body.find("<html lang=\"nl\""), std::string::npos);
+  EXPECT_EQ(Http(s.port(), "GET", "/taal/en?terug=%2F%2Fevil.example").headers["location"], "/");
+  EXPECT_EQ(Http(s.port(), "GET", "/taal/fr").status, 404);
+}
+
 TEST(Server, SecondFactorRequiredForVpi) {
   Server s;
   auto r = Http(s.port(), "POST", "/api/v1/session", R"({"username":"vpi1","password":"waarborg-demo"})");

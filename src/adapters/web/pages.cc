@@ -15,6 +15,17 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);
   AddStaticRoutes(w, out);
+  // Language switch: kept in a cookie, back to the page it was chosen on.
+  out.push_back({"GET", "/taal/:lang(nl|en)", [](const http::HttpRequest& req) {
+                   std::string back = req.Query("terug");
+                   // Only a local path: never an open redirect.
+                   if (back.empty() || back[0] != '/' || back.rfind("//", 0) == 0 || back.find('\\') != std::string::npos)
+                     back = "/";
+                   http::HttpResponse r = Redirect(back);
+                   r.Header("Set-Cookie", "wb_lang=" + req.route.at("lang") +
+                                              "; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly");
+                   return r;
+                 }});
   return out;
 }
 

@@ -25,7 +25,12 @@ bool FormBool(const Form& f, const std::string& key) {
   return v == "1" || v == "ja" || v == "on" || v == "true";
 }
 
-std::string Lang(const http::HttpRequest& req) { return req.Query("lang") == "en" ? "en" : "nl"; }
+std::string Lang(const http::HttpRequest& req) {
+  // ?lang= for one page, else the choice kept in the wb_lang cookie; Dutch first.
+  std::string lang = req.Query("lang");
+  if (lang.empty()) lang = req.Cookie("wb_lang");
+  return lang == "en" ? "en" : "nl";
+}
 
 http::HttpResponse Redirect(const std::string& to) {
   http::HttpResponse r;
@@ -63,6 +68,10 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
   Data d;
   d.set("title", title);
   d.set("lang", lang);
+  // The switch to the other language returns to this page.
+  d.set("other_lang", lang == "en" ? "nl" : "en");
+  d.set("other_lang_label", lang == "en" ? "Nederlands" : "English");
+  d.set("here", http::UrlEncode(req.path));
   Data nav(Data::type::list);
   if (ctx) {
     Data user;
