@@ -69,11 +69,50 @@ Data KeyLabels(const std::vector<std::string_view>& keys, std::string_view (*lab
 
 std::string YesNo(bool b) { return b ? "Ja" : "Nee"; }
 
+// A colleague's name for the reviews list (shown only to who may see reviews).
+std::string ReviewerName(const Web& w, Id person) {
+  std::string name = "Collega";
+  (void)w.s.store.Read([&](StoreTx& tx) {
+    if (auto p = tx.GetPerson(person); p.ok()) name = p->name;
+    return absl::OkStatus();
+  });
+  return name;
+}
+
 // ---------------------------------------------------------------- case page
+
+// What was posted to a refused step, so its form comes back as it was typed:
+// `v_<name>` holds a field's value, `c_<name>_<value>` marks a ticked box or
+// chosen radio button.
+Data PostedValues(const Form& f) {
+  Data p;
+  for (const auto& [k, v] : f) {
+    if (k == "csrf" || k == "version") continue;
+    if (p.get("v_" + k) == nullptr) p.set("v_" + k, v);
+    p.set(Cat("c_", k, "_", v), true);
+  }
+  return p;
+}
+
+// Marks the options of `list` (items with "key" or "id") that were posted
+// under `name` with `flag` ("checked" or "selected").
+void MarkPosted(Data& list, const Form* f, const std::string& name, const char* flag) {
+  if (!f || !list.is_list()) return;
+  const auto chosen = FormValues(*f, name);
+  Data marked(Data::type::list);
+  for (auto item : list.list_value()) {
+    const Data* key = item.get("key");
+    if (key == nullptr) key = item.get("id");
+    if (key && key->is_string() && std::find(chosen.begin(), chosen.end(), key->string_value()) != chosen.end())
+      item.set(flag, true);
+    marked.push_back(item);
+  }
+  list = std::move(marked);
+}
 
 HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Id id,
                       int status = 200, const std::string& error_step = "",
-                      const std::string& error = "") {
+                      const std::string& error = "", const Form* posted = nullptr) {
   auto view_or = w.s.lmm.Open(ctx.actor, id, /*with_access_log=*/true);
   if (!view_or.ok()) return ErrorPage(w, req, &ctx, view_or.status());
   const app::CaseView& v = *view_or;
@@ -185,7 +224,7 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
     for (auto& r : c.reviews) {
       Data o;
       o.set("at", FormatInstantNl(r.at));
-      o.set("by", r.by_coordinator ? std::string("Coördinator") : Cat("Collega (", r.reviewer_person_id, ")"));
+      o.set("by", r.by_coordinator ? std::string("Coördinator") : ReviewerName(w, r.reviewer_person_id));
       o.set("agrees", YesNo(r.agrees));
       SetIf(o, "opinion", r.opinion);
       list.push_back(o);
@@ -223,7 +262,10 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
     o.set("version", std::to_string(c.version));
     o.set("csrf", ctx.session.csrf_token);
     o.set(Cat("is_", slug), true);
+    // A refused step keeps what was typed in it.
+    const Form* f = error_step == slug ? posted : nullptr;
     if (error_step == slug && !error.empty()) o.set("error", error);
+    if (f) o.set("p", PostedValues(*f));
     switch (a) {
       case CaseAction::kStaff: {
         auto sugg = w.s.lmm.SuggestAdvisors(ctx.actor, c.id);
@@ -232,8 +274,12 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
           // Pre-select: the adopted-unit VPI as the reporter's VPI, the next
           // eligible one as the weighing VPI.
           Id pre_rep = 0, pre_weigh = 0;
+          if (f) {
+            pre_rep = std::atoll(FormValue(*f, "reporter_advisor_id").c_str());
+            pre_weigh = std::atoll(FormValue(*f, "weighing_advisor_id").c_str());
+          }
           for (auto& sg : *sugg)
-            if (sg.eligible && sg.adopted_unit && !pre_rep) pre_rep = sg.person.id;
+            if (sg.eligible && sg.adopted_unit && !pre_rep && !f) pre_rep = sg.person.id;
           for (auto& sg : *sugg)
             if (sg.eligible && !pre_rep) pre_rep = sg.person.id;
           for (auto& sg : *sugg)
@@ -257,13 +303,35 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
         break;
       }
       case CaseAction::kRecordDefinitionTest:
-        o.set("harms", KeyLabels(kMisstandHarms, &CriterionLabelNl));
-        o.set("exclusions", KeyLabels(kExclusions, &CriterionLabelNl));
-        o.set("referrals", KeyLabels(kReferrals, &CriterionLabelNl));
+      {
+        Data harms = KeyLabels(kMisstandHarms, &CriterionLabelNl);
+        Data exclusions = KeyLabels(kExclusions, &CriterionLabelNl);
+        Data referrals = KeyLabels(kReferrals, &CriterionLabelNl);
+        MarkPosted(harms, f, "harm", "checked");
+        MarkPosted(exclusions, f, "exclusion", "checked");
+        MarkPosted(referrals, f, "referral", "selected");
+        o.set("harms", harms);
+        o.set("exclusions", exclusions);
+        o.set("referrals", referrals);
         break;
-      case CaseAction::kRecordWeighing:
-        o.set("criteria", KeyLabels(kWeighingCriteria, &CriterionLabelNl));
+      }
+      case CaseAction::kRecordWeighing: {
+        Data criteria(Data::type::list);
+        for (auto k : kWeighingCriteria) {
+          Data row;
+          row.set("key", std::string(k));
+          row.set("label", std::string(CriterionLabelNl(k)));
+          if (f) {
+            const std::string met = FormValue(*f, Cat("met_", k));
+            row.set("met_ja", met == "ja");
+            row.set("met_nee", met == "nee");
+            row.set("posted_reasoning", FormValue(*f, Cat("reasoning_", k)));
+          }
+          criteria.push_back(row);
+        }
+        o.set("criteria", criteria);
         break;
+      }
       case CaseAction::kInviteReviewer: {
         Data list(Data::type::list);
         (void)w.s.store.Transact([&](StoreTx& tx) -> absl::Status {
@@ -274,6 +342,7 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
             Data opt;
             opt.set("id", std::to_string(p.id));
             opt.set("label", p.name);
+            opt.set("selected", f && FormValue(*f, "reviewer_id") == std::to_string(p.id));
             list.push_back(opt);
           }
           return absl::OkStatus();
@@ -281,9 +350,12 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
         o.set("reviewers", list);
         break;
       }
-      case CaseAction::kRecordProtection:
-        o.set("kinds", KeyLabels(app::kProtectionKinds, &app::ProtectionKindLabelNl));
+      case CaseAction::kRecordProtection: {
+        Data kinds = KeyLabels(app::kProtectionKinds, &app::ProtectionKindLabelNl);
+        MarkPosted(kinds, f, "kind", "selected");
+        o.set("kinds", kinds);
         break;
+      }
       default:
         break;
     }
@@ -637,7 +709,7 @@ void AddCaseRoutes(const Web& w, std::vector<http::Route>& out) {
                    int status = http::HttpStatusOf(st);
                    if (status == 401) return Redirect("/inloggen");
                    if (status == 404 || status >= 500) return ErrorPage(w, req, &ctx, st);
-                   return CasePage(w, req, ctx, id, status, slug, Msg(st));
+                   return CasePage(w, req, ctx, id, status, slug, Msg(st), &f);
                  })});
 }
 
