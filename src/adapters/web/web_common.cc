@@ -110,7 +110,7 @@ http::HttpResponse HtmlPage(const Web& w, const http::HttpRequest& req, const ap
                             int status, const std::string& tmpl, const std::string& title, Data data) {
   Data base = BaseData(w, req, ctx, title);
   // Merge: page data wins over base data.
-  for (const char* k : {"title", "lang", "user", "nav"}) {
+  for (const char* k : {"title", "lang", "user", "nav", "other_lang", "other_lang_label", "here"}) {
     if (data.get(k) == nullptr) {
       if (const Data* v = base.get(k)) data.set(k, *v);
     }
