@@ -78,7 +78,10 @@ absl::Status CheckCase(const Actor& a, const CaseRelation& rel, const LmmCase& c
       return Deny("U heeft geen toegang tot de weging van deze melding.");
     case CaseAction::kReadOutcome:
       // Communication gate: the advice reaches reporter and reporter's VPI only
-      // once the authority has decided on it.
+      // once the authority has decided on it, also when the coordinator is the
+      // reporter's VPI.
+      if (rel.is_reporter_advisor && !decided)
+        return Deny("Het advies is pas zichtbaar nadat het bevoegd gezag heeft besloten.");
       if (coordinator || rel.is_weighing_advisor || rel.is_reviewer) return absl::OkStatus();
       if (a.Has(Role::kCompetentAuthority) && AuthorityMaySee(c)) return absl::OkStatus();
       if ((rel.is_reporter || rel.is_reporter_advisor) && decided) return absl::OkStatus();

@@ -420,6 +420,17 @@ TEST(LmmAccess, CoordinatorAsReporterAdvisorNeverSeesWeighing) {
                                        CaseAction::kReview).ok());
 }
 
+TEST(LmmAccess, CoordinatorAsReporterAdvisorSeesTheAdviceOnlyAfterTheDecision) {
+  LmmCase c = Weighing();
+  c.reporter_advisor_id = kCoordinatorP;
+  c.state = LmmState::kAdvised;
+  c.advice = Advice{.is_suspected_wrongdoing = true, .investigate_now = true, .reasoning = "r"};
+  EXPECT_FALSE(May(Coordinator(), c, CaseAction::kReadOutcome));
+  c.state = LmmState::kInvestigation;
+  c.decision = AuthorityDecision{.adopts_advice = true, .investigate = true};
+  EXPECT_TRUE(May(Coordinator(), c, CaseAction::kReadOutcome));
+}
+
 TEST(LmmAccess, ReporterTakesNoStepOnOwnCase) {
   const LmmCase c = Weighing();
   const auto rel = RelationOf(Reporter(), c, kReporterAccount);
