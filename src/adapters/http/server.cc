@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <restinio/all.hpp>
@@ -16,8 +17,24 @@ namespace {
 
 using Router = restinio::router::express_router_t<>;
 
+// Counts open connections, so a stop can wait until answers in flight are
+// written and their connections closed.
+class ConnectionCounter {
+ public:
+  void state_changed(const restinio::connection_state::notice_t& notice) noexcept {
+    const auto& cause = notice.cause();
+    if (restinio::get_if<restinio::connection_state::accepted_t>(&cause)) ++open_;
+    if (restinio::get_if<restinio::connection_state::closed_t>(&cause)) --open_;
+  }
+  int open() const { return open_.load(); }
+
+ private:
+  std::atomic<int> open_{0};
+};
+
 struct Traits : public restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router> {
   static constexpr bool use_connection_count_limiter = true;
+  using connection_state_listener_t = ConnectionCounter;
 };
 
 std::string JsonEscape(std::string_view s) {
@@ -155,8 +172,10 @@ absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler
   });
 
   using Settings = restinio::server_settings_t<Traits>;
+  auto connections = std::make_shared<ConnectionCounter>();
   Settings settings;
   settings.port(opts.port)
+      .connection_state_listener(connections)
       .address(opts.address)
       .request_handler(std::move(router))
       .max_parallel_connections(opts.max_connections)
@@ -172,16 +191,41 @@ absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler
       .handle_request_timeout(std::chrono::seconds(30))
       .write_http_response_timelimit(std::chrono::seconds(30));
 
-  auto pool = std::make_shared<restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>>(
-      opts.threads);
-  restinio::http_server_t<Traits> server{restinio::external_io_context(pool->io_context()), std::move(settings)};
+  // RESTinio 0.6.16 lets connections that are still queued in the io_context
+  // outlive the server's connection limiter: destroying them after the server
+  // is a use-after-free inside RESTinio (AddressSanitizer shows it). So the
+  // server and its io_context are created once and left to the operating
+  // system at exit; reachable from a static, they are not reported as leaks.
+  using Pool = restinio::impl::ioctx_on_thread_pool_t<restinio::impl::own_io_context_for_thread_pool_t>;
+  static Pool* pool_holder = nullptr;
+  static restinio::http_server_t<Traits>* server_holder = nullptr;
+  if (pool_holder != nullptr) return absl::FailedPreconditionError("Serve runs once per process");
+  pool_holder = new Pool(opts.threads);
+  Pool* pool = pool_holder;
+  server_holder = new restinio::http_server_t<Traits>{restinio::external_io_context(pool->io_context()),
+                                                      std::move(settings)};
+  auto& server = *server_holder;
 
   std::exception_ptr failure;
   asio::signal_set signals{pool->io_context(), SIGINT, SIGTERM};
+  asio::steady_timer drain{pool->io_context()};
+  const auto drain_deadline = std::make_shared<std::chrono::steady_clock::time_point>();
+  // After the listening socket is closed: wait until every open connection
+  // has finished (its answer written, the connection closed), at most 10 s.
+  std::function<void()> wait_for_drain = [&] {
+    if (connections->open() <= 0 || std::chrono::steady_clock::now() >= *drain_deadline) {
+      spdlog::info(R"({{"msg":"drained","open_connections":{}}})", connections->open());
+      pool->stop();
+      return;
+    }
+    drain.expires_after(std::chrono::milliseconds(20));
+    drain.async_wait([&](const asio::error_code&) { wait_for_drain(); });
+  };
   signals.async_wait([&](const asio::error_code& ec, int sig) {
     if (ec) return;
     spdlog::info(R"({{"msg":"stopping","signal":{}}})", sig);
-    server.close_async([&] { pool->stop(); }, [&](std::exception_ptr ex) {
+    *drain_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    server.close_async([&] { asio::post(pool->io_context(), wait_for_drain); }, [&](std::exception_ptr ex) {
       failure = ex;
       pool->stop();
     });
