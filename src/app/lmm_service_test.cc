@@ -502,3 +502,24 @@ TEST_F(LmmServiceTest, AcknowledgementMayDateFromTheActualReceipt) {
 
 }  // namespace
 }  // namespace waarborg::app
+
+namespace waarborg::app {
+namespace {
+
+// DOMAIN §2: VPI activities (CVP meetings, contact with unit chiefs,
+// information sessions) are registered; the coordinator keeps the overview.
+TEST_F(LmmServiceTest, VpiActivitiesAreRegisteredAndTheCoordinatorSeesAll) {
+  Activity a{.kind = "cvp_meeting", .on = Ymd(2026, 11, 20), .unit_id = unit_, .notes = "Maandoverleg CVP."};
+  ASSERT_TRUE(svc_->RecordActivity(reporter_vpi_, a).ok());
+  a.kind = "information_session";
+  ASSERT_TRUE(svc_->RecordActivity(weighing_vpi_, a).ok());
+  a.kind = "party";
+  EXPECT_EQ(svc_->RecordActivity(reporter_vpi_, a).status().code(), absl::StatusCode::kInvalidArgument);
+  a.kind = "cvp_meeting";
+  EXPECT_EQ(svc_->RecordActivity(reporter_, a).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(svc_->ListActivities(reporter_vpi_)->size(), 1u);  // a VPI sees their own
+  EXPECT_EQ(svc_->ListActivities(coordinator_)->size(), 2u);   // the coordinator sees all
+}
+
+}  // namespace
+}  // namespace waarborg::app
