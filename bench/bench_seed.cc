@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
 
   // --- 1. demo organisation ---
   auto t = Clock_::now();
-  if (auto st = SeedDemo(store, lmm, clock); !st.ok()) return Fail(st);
+  if (auto st = SeedDemo(store, lmm); !st.ok()) return Fail(st);
   std::printf("demo organisation seeded          %8.2f s\n", Seconds(t));
 
   // --- 2. who is who ---

@@ -31,7 +31,7 @@ struct DemoAccount {
 
 }  // namespace
 
-absl::Status SeedDemo(Store& store, app::LmmService& lmm, const Clock& clock) {
+absl::Status SeedDemo(Store& store, app::LmmService& lmm) {
   bool seeded = false;
   RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) {
     seeded = tx.GetSetting("demo").has_value() || tx.CountPeople() > 0;
@@ -143,7 +143,7 @@ absl::Status SeedDemo(Store& store, app::LmmService& lmm, const Clock& clock) {
     return Actor{acc, person, roles, "demo-seed", user};
   };
   const Actor employee = actor("employee"), vpi1 = actor("vpi1"), vpi2 = actor("vpi2"), vpi3 = actor("vpi3"),
-              coordinator = actor("coordinator"), authority = actor("authority");
+              coordinator = actor("coordinator");
   auto version = [&](Id id) {
     std::int64_t v = 0;
     (void)store.Transact([&](StoreTx& tx) {
@@ -222,8 +222,6 @@ absl::Status SeedDemo(Store& store, app::LmmService& lmm, const Clock& clock) {
   excluded.exclusions = {"labour_dispute"};
   excluded.referral = "hrm";
   RETURN_IF_ERROR(lmm.RecordDefinitionTest(vpi3, c5, version(c5), excluded));
-  (void)authority;
-  (void)clock;
   return absl::OkStatus();
 }
 

@@ -21,7 +21,7 @@ struct DemoLogin {
 inline constexpr const char* kDemoPassword = "waarborg-demo";
 
 // Seeds an empty database; does nothing when the organisation exists.
-absl::Status SeedDemo(Store& store, app::LmmService& lmm, const Clock& clock);
+absl::Status SeedDemo(Store& store, app::LmmService& lmm);
 
 // The demo log-ins (reads the accounts back from the store).
 std::vector<DemoLogin> DemoLogins(Store& store);

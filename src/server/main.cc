@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   app::LmmService lmm(store, clock);
   app::AuditService audit_service(store, clock, crypto::Sha256Hex);
   if (demo) {
-    if (auto st = SeedDemo(store, lmm, clock); !st.ok()) return Fail(st);
+    if (auto st = SeedDemo(store, lmm); !st.ok()) return Fail(st);
   }
   app::OrgService org(store, clock);
   http::Services services{store, clock, auth, lmm, audit_service, org, web_dir.empty() ? DefaultWebDir() : web_dir};
