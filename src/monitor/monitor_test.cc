@@ -1,0 +1,410 @@
+// Unit tests of the Protective Monitoring engine, named after the rules.
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "monitor/context.h"
+#include "monitor/event.h"
+#include "monitor/explainers.h"
+#include "monitor/pseudonym.h"
+#include "monitor/rules.h"
+#include "monitor/scoring.h"
+
+namespace waarborg::monitor {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+// 2026-11-23T10:00:00Z, a Monday.
+constexpr std::int64_t kT0 = 20780 * kDay + 10 * 3600;
+
+Context MakeContext() {
+  Context ctx;
+  StaffMember u;
+  u.pseudonym = "u1";
+  u.unit = "Eenheid A";
+  u.team = "Team 1";
+  u.role = "agent";
+  u.surname = "de jong";
+  u.home_geohash = "u17abc";
+  u.roster = {{kT0 - 3 * 3600, kT0 + 5 * 3600}};
+  ctx.AddStaff(u);
+  ctx.AddSubject({"S-case", "bakker", "u17zzz"});
+  ctx.AddSubject({"S-fam", "de jong", "u0xxxx"});
+  ctx.AddSubject({"S-neighbour", "visser", "u17abd"});
+  Subject vip{"S-vip", "mulder", "u0yyyy"};
+  vip.vip = true;
+  ctx.AddSubject(vip);
+  Subject colleague{"S-col", "smit", "u0zzzz"};
+  colleague.colleague = "u2";
+  ctx.AddSubject(colleague);
+  Subject authored{"S-auth", "meijer", "u0aaaa"};
+  authored.authors = {"u1"};
+  ctx.AddSubject(authored);
+  ctx.AddSubject({"S-plain", "bos", "u0bbbb"});
+  ctx.AddSubject({"S-team", "vos", "u0cccc"});
+  ctx.AddSubject({"S-disp", "kok", "u0dddd"});
+  ctx.AddCase({"Z-1", "Team 1", {kT0 - 10 * kDay, kT0 + 10 * kDay}, {"u1"}, {"S-case"}});
+  ctx.AddCase({"Z-2", "Team 1", {kT0 - 10 * kDay, kT0 + 10 * kDay}, {"u9"}, {"S-team"}});
+  ctx.AddCase({"Z-3", "Team 7", {kT0 - 10 * kDay, kT0 + 10 * kDay}, {"u7"}, {"S-plain"}});
+  ctx.AddDispatch({"u1", "S-disp", kT0 - 3600});
+  ctx.Index();
+  return ctx;
+}
+
+LookupEvent View(std::string subject, std::int64_t t = kT0, std::string user = "u1") {
+  LookupEvent e;
+  e.time = t;
+  e.user = std::move(user);
+  e.terminal = "T1";
+  e.action = Action::kView;
+  e.subjects_opened = {std::move(subject)};
+  return e;
+}
+
+bool HasRule(const std::vector<Evidence>& ev, std::string_view rule) {
+  for (const auto& e : ev) {
+    if (e.rule == rule) return true;
+  }
+  return false;
+}
+
+// ---- parser ----
+
+TEST(MonitorParser, WellFormedLineGivesTheEvent) {
+  EventParser p;
+  LookupEvent e;
+  ASSERT_TRUE(p.Parse(R"({"time":"2026-11-23T10:00:00Z","system":"BVH","user":"jan","role":"agent","unit":"A",)"
+                      R"("session":"s1","terminal":"T1","action":"view","query_type":"bsn",)"
+                      R"("subjects_returned":["S1","S2"],"subjects_opened":["S1"],"case_ref":"Z-1","emergency":true,"extra":{"x":[1]}})",
+                      e)
+                  .ok());
+  EXPECT_EQ(e.time, kT0);
+  EXPECT_EQ(e.user, "jan");
+  EXPECT_EQ(e.action, Action::kView);
+  EXPECT_EQ(e.query_type, QueryType::kCitizenNumber);
+  EXPECT_EQ(e.subjects_returned.size(), 2u);
+  EXPECT_EQ(e.subjects_opened[0], "S1");
+  EXPECT_EQ(e.case_ref, "Z-1");
+  EXPECT_TRUE(e.emergency);
+}
+
+TEST(MonitorParser, JsonLineRoundTrips) {
+  LookupEvent e = View("S-x");
+  e.query_type = QueryType::kPlate;
+  e.reason = "controle \"kenteken\"";
+  EventParser p;
+  LookupEvent back;
+  ASSERT_TRUE(p.Parse(ToJsonLine(e), back).ok());
+  EXPECT_EQ(back.time, e.time);
+  EXPECT_EQ(back.reason, e.reason);
+  EXPECT_EQ(back.query_type, QueryType::kPlate);
+  EXPECT_EQ(FormatUtcTime(kT0), "2026-11-23T10:00:00Z");
+}
+
+TEST(MonitorParser, MalformedLineIsCountedAndSetAside) {
+  std::stringstream in;
+  in << ToJsonLine(View("S-1")) << "\n"
+     << "{not json\n"
+     << R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"dance","query_type":"name"})" << "\n"
+     << R"({"user":"x","action":"view","query_type":"name"})" << "\n"
+     << "\n"
+     << ToJsonLine(View("S-2")) << "\n";
+  EventParser p;
+  std::vector<std::string> seen;
+  StreamStats st = p.ParseStream(in, [&](LookupEvent& e) { seen.push_back(e.subjects_opened[0]); });
+  EXPECT_EQ(st.lines, 5);
+  EXPECT_EQ(st.parsed, 2);
+  EXPECT_EQ(st.malformed, 3);
+  ASSERT_EQ(st.set_aside.size(), 3u);
+  EXPECT_EQ(st.set_aside[0].line_no, 2);
+  EXPECT_NE(st.set_aside[1].reason.find("dance"), std::string::npos);
+  EXPECT_EQ(st.set_aside[2].reason, "time is missing");
+  EXPECT_EQ(seen, (std::vector<std::string>{"S-1", "S-2"}));
+}
+
+// ---- pseudonyms ----
+
+TEST(MonitorPseudonym, SameUserSameKeyGivesSamePseudonymAndNoRealId) {
+  auto a = Pseudonymizer::Create(std::string(32, 'k'));
+  auto b = Pseudonymizer::Create(std::string(32, 'q'));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->Of("jan.jansen"), a->Of("jan.jansen"));
+  EXPECT_NE(a->Of("jan.jansen"), a->Of("piet.pietersen"));
+  EXPECT_NE(a->Of("jan.jansen"), b->Of("jan.jansen"));
+  EXPECT_EQ(a->Of("jan.jansen").size(), 17u);
+  LookupEvent e = View("S", kT0, "jan.jansen");
+  a->Apply(e);
+  EXPECT_EQ(e.user.find("jan"), std::string::npos);
+  EXPECT_FALSE(Pseudonymizer::Create("short").ok());
+}
+
+// ---- explainers ----
+
+TEST(MonitorExplainers, LookupOfAssignedCaseSubjectIsExplained) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  EventVerdict v = ex.Explain(View("S-case"));
+  EXPECT_TRUE(v.explained);
+  EXPECT_EQ(v.subjects[0].explanation, Explanation::kAssignedCase);
+  EXPECT_EQ(v.subjects[0].reference, "Z-1");
+}
+
+TEST(MonitorExplainers, DispatchWithinWindowExplainsButNotLater) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  EXPECT_EQ(ex.ExplainSubject(View("S-disp"), "S-disp").explanation, Explanation::kDispatch);
+  EXPECT_EQ(ex.ExplainSubject(View("S-disp", kT0 + 2 * kDay), "S-disp").explanation, Explanation::kNone);
+}
+
+TEST(MonitorExplainers, OwnTeamHandledSubjectIsExplained) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  EXPECT_EQ(ex.ExplainSubject(View("S-team"), "S-team").explanation, Explanation::kTeamHandled);
+}
+
+TEST(MonitorExplainers, AuthoredRecordIsExplained) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  EXPECT_EQ(ex.ExplainSubject(View("S-auth"), "S-auth").explanation, Explanation::kAuthored);
+}
+
+TEST(MonitorExplainers, ValidStatedCaseReferenceExplainsAndInvalidDoesNot) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  LookupEvent e = View("S-plain");
+  e.case_ref = "Z-3";
+  EXPECT_EQ(ex.ExplainSubject(e, "S-plain").explanation, Explanation::kStatedCaseRef);
+  e.case_ref = "Z-1";  // exists but does not hold S-plain
+  EXPECT_EQ(ex.ExplainSubject(e, "S-plain").explanation, Explanation::kNone);
+}
+
+TEST(MonitorExplainers, CoverageIsShareOfExplainedLookups) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  ex.Explain(View("S-case"));
+  ex.Explain(View("S-team"));
+  ex.Explain(View("S-plain"));
+  ex.Explain(View("S-vip"));
+  EXPECT_EQ(ex.coverage().events, 4);
+  EXPECT_DOUBLE_EQ(ex.coverage().Share(), 0.5);
+}
+
+// ---- rules ----
+
+std::vector<Evidence> RunRules(const Context& ctx, const LookupEvent& e) {
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  return rules.OnEvent(e, ex.Explain(e));
+}
+
+TEST(MonitorRules, SameSurnameUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  auto ev = RunRules(ctx, View("S-fam"));
+  ASSERT_TRUE(HasRule(ev, kRuleSameSurname));
+  EXPECT_NE(ev[0].text.find("dezelfde achternaam"), std::string::npos);
+  EXPECT_NE(ev[0].clears.find("verklaard als"), std::string::npos);
+}
+
+TEST(MonitorRules, ExplainedLookupGivesNoRelationEvidence) {
+  Context ctx = MakeContext();
+  ctx.cases["Z-1"].subjects.push_back("S-fam");
+  ctx.Index();
+  EXPECT_TRUE(RunRules(ctx, View("S-fam")).empty());
+}
+
+TEST(MonitorRules, NearHomeUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-neighbour")), kRuleNearHome));
+}
+
+TEST(MonitorRules, ColleagueRecordUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-col")), kRuleColleague));
+}
+
+TEST(MonitorRules, OwnRecordLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  ctx.subjects["S-col"].colleague = "u1";
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-col")), kRuleOwnRecord));
+}
+
+TEST(MonitorRules, DeclaredRelationUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  ctx.staff["u1"].declared_relations = {"S-plain"};
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain")), kRuleDeclared));
+}
+
+TEST(MonitorRules, VipUnexplainedLookupGivesEvidenceWithCaseToClear) {
+  Context ctx = MakeContext();
+  LookupEvent e = View("S-vip");
+  e.case_ref = "Z-1";
+  auto ev = RunRules(ctx, e);
+  ASSERT_TRUE(HasRule(ev, kRuleVip));
+  EXPECT_NE(ev[0].clears.find("zaak Z-1"), std::string::npos);
+}
+
+TEST(MonitorRules, OffRosterUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  EXPECT_FALSE(HasRule(RunRules(ctx, View("S-plain")), kRuleOffRoster));
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain", kT0 + 9 * 3600)), kRuleOffRoster));
+}
+
+TEST(MonitorRules, LeaveUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  ctx.staff["u1"].leave = {{kT0 - kDay, kT0 + kDay}};
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain")), kRuleOnLeave));
+}
+
+TEST(MonitorRules, NightUnexplainedLookupGivesEvidence) {
+  Context ctx = MakeContext();
+  // 02:30 local time = 01:30 UTC.
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain", 20780 * kDay + 5400)), kRuleNight));
+}
+
+TEST(MonitorRules, MedianMadIsRobust) {
+  RobustStats r = MedianMad({1, 2, 3, 4, 100});
+  EXPECT_DOUBLE_EQ(r.median, 3);
+  EXPECT_NEAR(r.mad, 1.4826, 1e-9);
+}
+
+// Ten users of the same role and unit; u1 has a steady history then a bulk day.
+TEST(MonitorRules, BulkUnexplainedLookupsAgainstOwnBaselineAndPeersGiveEvidence) {
+  Context ctx = MakeContext();
+  for (int i = 2; i <= 10; ++i) {
+    StaffMember s = ctx.staff["u1"];
+    s.pseudonym = "u" + std::to_string(i);
+    ctx.AddStaff(s);
+  }
+  ctx.Index();
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  std::vector<std::pair<std::string, Evidence>> last;
+  for (int d = 0; d < 10; ++d) {
+    for (int i = 1; i <= 10; ++i) {
+      const int n = (d == 9 && i == 1) ? 200 : 2;
+      for (int k = 0; k < n; ++k) {
+        LookupEvent e = View("S-plain", kT0 + d * kDay + k, "u" + std::to_string(i));
+        rules.OnEvent(e, ex.Explain(e));
+      }
+    }
+    last = rules.EndDay(rules.LocalDay(kT0 + d * kDay));
+    if (d < 9) {
+      EXPECT_TRUE(last.empty()) << "day " << d;
+    }
+  }
+  ASSERT_EQ(last.size(), 2u);
+  EXPECT_EQ(last[0].first, "u1");
+  EXPECT_EQ(last[1].first, "u1");
+}
+
+TEST(MonitorRules, NewTerminalWithBurstSignalsTakenOverAccount) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  for (int d = 0; d < 8; ++d) {
+    LookupEvent e = View("S-case", kT0 + d * kDay);
+    rules.OnEvent(e, ex.Explain(e));
+    rules.EndDay(rules.LocalDay(e.time));
+  }
+  bool hit = false;
+  for (int k = 0; k < 25; ++k) {
+    LookupEvent e = View("S-case", kT0 + 8 * kDay + k * 10);
+    e.terminal = "T-new";
+    hit |= HasRule(rules.OnEvent(e, ex.Explain(e)), kRuleTakenOver);
+  }
+  EXPECT_TRUE(hit);
+}
+
+// ---- scoring and governance ----
+
+Evidence Ev(std::string rule, int pts, std::string subject = "") {
+  return {std::move(rule), pts, std::move(subject), kT0, "tekst", "verklaring"};
+}
+
+TEST(MonitorScoring, SameRuleSameSubjectCountsOncePerDayAndScoreDecays) {
+  Context ctx = MakeContext();
+  ScoringConfig cfg;
+  cfg.mode = Mode::kDetection;
+  cfg.half_life_days = 1;
+  cfg.min_score = 4;
+  Scorer s(ctx, cfg);
+  s.Add("u1", 10, Ev("r", 4, "S"));
+  s.Add("u1", 10, Ev("r", 4, "S"));
+  DayReport r = s.CloseDay(10);
+  EXPECT_DOUBLE_EQ(s.Score("u1"), 4);
+  ASSERT_EQ(r.flags.size(), 1u);
+  EXPECT_EQ(r.flags[0].evidence.size(), 1u);
+  s.Add("u1", 12, Ev("r", 1, "S"));
+  s.CloseDay(12);
+  EXPECT_DOUBLE_EQ(s.Score("u1"), 2);  // 4 halved twice, plus 1
+}
+
+TEST(MonitorScoring, DetectionModeFlagsOnlyTheDailyTopK) {
+  Context ctx = MakeContext();
+  ScoringConfig cfg;
+  cfg.mode = Mode::kDetection;
+  cfg.top_k = 2;
+  Scorer s(ctx, cfg);
+  for (int i = 1; i <= 5; ++i) s.Add("u" + std::to_string(i), 1, Ev("r", 4 + i));
+  DayReport r = s.CloseDay(1);
+  ASSERT_EQ(r.flags.size(), 2u);
+  EXPECT_EQ(r.flags[0].user, "u5");
+  EXPECT_EQ(r.flags[1].user, "u4");
+}
+
+TEST(MonitorGovernance, TrendModeProducesNoIndividualFlag) {
+  Context ctx = MakeContext();
+  ScoringConfig cfg;
+  cfg.mode = Mode::kTrend;
+  Scorer s(ctx, cfg);
+  for (int i = 1; i <= 10; ++i) s.Add("u1", 1, Ev("r", 20, std::to_string(i)));
+  DayReport r = s.CloseDay(1);
+  EXPECT_EQ(r.mode, Mode::kTrend);
+  EXPECT_TRUE(r.flags.empty());
+  EXPECT_FALSE(r.aggregates.empty());
+}
+
+TEST(MonitorGovernance, TrendAggregatesBelowFiveUsersAreSuppressed) {
+  Context ctx = MakeContext();
+  for (int i = 2; i <= 6; ++i) {
+    StaffMember m = ctx.staff["u1"];
+    m.pseudonym = "u" + std::to_string(i);
+    ctx.AddStaff(m);
+  }
+  Scorer s(ctx, ScoringConfig{});
+  for (int i = 1; i <= 6; ++i) s.Add("u" + std::to_string(i), 1, Ev("veel", 1));
+  for (int i = 1; i <= 4; ++i) s.Add("u" + std::to_string(i), 1, Ev("weinig", 1));
+  DayReport r = s.CloseDay(1);
+  int checked = 0;
+  for (const auto& a : r.aggregates) {
+    if (a.rule == "veel") {
+      EXPECT_FALSE(a.suppressed);
+      EXPECT_EQ(a.users, 6);
+      ++checked;
+    } else if (a.rule == "weinig") {
+      EXPECT_TRUE(a.suppressed);
+      EXPECT_EQ(a.users, 0);
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 4);  // unit and team for each rule
+}
+
+TEST(MonitorEngine, UnexplainedFamilyLookupBecomesAFlagInDetectionMode) {
+  Context ctx = MakeContext();
+  EngineConfig cfg;
+  cfg.scoring.mode = Mode::kDetection;
+  std::vector<DayReport> reports;
+  Engine engine(ctx, cfg, [&](const DayReport& r) { reports.push_back(r); });
+  engine.Process(View("S-case"));
+  engine.Process(View("S-fam", kT0 + 60));
+  engine.Process(View("S-vip", kT0 + 120));
+  engine.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  ASSERT_EQ(reports[0].flags.size(), 1u);
+  EXPECT_EQ(reports[0].flags[0].user, "u1");
+  EXPECT_NEAR(engine.coverage().Share(), 1.0 / 3, 1e-9);
+}
+
+}  // namespace
+}  // namespace waarborg::monitor

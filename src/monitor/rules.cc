@@ -1,0 +1,238 @@
+#include "monitor/rules.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/common/strings.h"
+
+namespace waarborg::monitor {
+namespace {
+
+bool AnyContains(const std::vector<Interval>& v, std::int64_t t, std::int64_t slack) {
+  for (const auto& i : v) {
+    if (t >= i.start - slack && t < i.end + slack) return true;
+  }
+  return false;
+}
+
+bool SharePrefix(std::string_view a, std::string_view b, std::size_t n) {
+  return a.size() >= n && b.size() >= n && a.substr(0, n) == b.substr(0, n);
+}
+
+}  // namespace
+
+RobustStats MedianMad(std::vector<double> v) {
+  if (v.empty()) return {};
+  auto median = [](std::vector<double>& x) {
+    const std::size_t mid = x.size() / 2;
+    std::nth_element(x.begin(), x.begin() + mid, x.end());
+    double m = x[mid];
+    if (x.size() % 2 == 0) m = (m + *std::max_element(x.begin(), x.begin() + mid)) / 2;
+    return m;
+  };
+  RobustStats r;
+  r.median = median(v);
+  for (auto& x : v) x = std::abs(x - r.median);
+  r.mad = 1.4826 * median(v);
+  return r;
+}
+
+std::string Rules::Clears(const LookupEvent& e, std::string_view subject) const {
+  if (!e.case_ref.empty()) {
+    return Cat("verklaard als ", subject, " gekoppeld is aan zaak ", e.case_ref, " (of als de medewerker daarvoor is ingezet)");
+  }
+  return Cat("verklaard als gekoppeld aan een zaak of melding waarin ", subject,
+             " voorkomt en waaraan de medewerker of het team werkt");
+}
+
+void Rules::TimeRules(const LookupEvent& e, const StaffMember* staff, std::string_view subject,
+                      std::vector<Evidence>& out) const {
+  const std::int64_t local = e.time + cfg_.utc_offset_s;
+  const int hour = static_cast<int>((local % 86400) / 3600);
+  const std::string when = FormatUtcTime(local).substr(0, 16);
+  const std::string clears = "verklaard als er voor dit moment een dienst, oproep of zaak is vastgelegd";
+  bool on_leave = false;
+  if (staff && AnyContains(staff->leave, e.time, 0)) {
+    on_leave = true;
+    out.push_back({std::string(kRuleOnLeave), cfg_.pts_on_leave, std::string(subject), e.time,
+                   Cat("Opvraging tijdens verlof (", when, ") zonder werkrelatie."), clears});
+  }
+  if (!on_leave && staff && !staff->roster.empty() && !AnyContains(staff->roster, e.time, cfg_.roster_slack_s)) {
+    out.push_back({std::string(kRuleOffRoster), cfg_.pts_off_roster, std::string(subject), e.time,
+                   Cat("Opvraging buiten het rooster (", when, ") zonder werkrelatie."), clears});
+  }
+  const bool night = cfg_.night_start_hour <= cfg_.night_end_hour
+                         ? hour >= cfg_.night_start_hour && hour < cfg_.night_end_hour
+                         : hour >= cfg_.night_start_hour || hour < cfg_.night_end_hour;
+  if (night && !(staff && AnyContains(staff->roster, e.time, 0))) {
+    out.push_back({std::string(kRuleNight), cfg_.pts_night, std::string(subject), e.time,
+                   Cat("Opvraging 's nachts (", when, ") buiten een nachtdienst."), clears});
+  }
+}
+
+void Rules::SubjectRules(const LookupEvent& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st,
+                         bool established, std::vector<Evidence>& out) const {
+  const Subject* s = ctx_.FindSubject(v.subject);
+  if (!s) return;
+  const std::string clears = Clears(e, v.subject);
+  auto add = [&](std::string_view rule, int pts, std::string text) {
+    out.push_back({std::string(rule), pts, v.subject, e.time, std::move(text), clears});
+  };
+  if (staff) {
+    if (!s->colleague.empty() && s->colleague == e.user) {
+      add(kRuleOwnRecord, cfg_.pts_own_record, Cat("Medewerker bekeek de eigen registratie (", v.subject, ")."));
+    } else if (!s->colleague.empty()) {
+      add(kRuleColleague, cfg_.pts_colleague,
+          Cat("Opvraging van een collega (", v.subject, ") zonder zaak, melding of inzet."));
+    }
+    if (!staff->surname.empty() && s->surname == staff->surname && s->colleague != e.user) {
+      add(kRuleSameSurname, cfg_.pts_same_surname,
+          Cat("Opvraging van ", v.subject, " met dezelfde achternaam als de medewerker, zonder werkrelatie."));
+    }
+    if (SharePrefix(s->geohash, staff->home_geohash, cfg_.near_home_prefix) && s->colleague != e.user) {
+      add(kRuleNearHome, cfg_.pts_near_home,
+          Cat("Opvraging van ", v.subject, " die in de woonomgeving van de medewerker staat ingeschreven, zonder werkrelatie."));
+    }
+    if (std::find(staff->declared_relations.begin(), staff->declared_relations.end(), v.subject) !=
+        staff->declared_relations.end()) {
+      add(kRuleDeclared, cfg_.pts_declared,
+          Cat("Opvraging van ", v.subject, ", een door de medewerker gemelde relatie, zonder werkrelatie."));
+    }
+  }
+  if (s->vip) add(kRuleVip, cfg_.pts_vip, Cat("Opvraging van een bekend persoon (", v.subject, ") zonder werkrelatie."));
+  if (s->shielded) {
+    add(kRuleShielded, cfg_.pts_shielded, Cat("Opvraging van een afgeschermde registratie (", v.subject, ") zonder werkrelatie."));
+  }
+  if (s->under_investigation) {
+    add(kRuleUnderInvestigation, cfg_.pts_under_investigation,
+        Cat("Opvraging van ", v.subject, ", die in een lopend onderzoek staat, zonder werkrelatie."));
+  }
+  if (s->geohash.size() >= cfg_.region_prefix) {
+    std::string region = s->geohash.substr(0, cfg_.region_prefix);
+    const bool home_region = staff && SharePrefix(s->geohash, staff->home_geohash, cfg_.region_prefix);
+    auto seen = st.regions.find(region);
+    const bool new_today = seen == st.regions.end() || seen->second == st.today;
+    if (established && !home_region && new_today) {
+      add(kRuleRareRegion, cfg_.pts_rare_region,
+          Cat("Eerste opvraging in regio ", region, " (", v.subject, ") zonder werkrelatie."));
+    }
+  }
+}
+
+std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& verdict) {
+  std::vector<Evidence> out;
+  UserState& st = users_[e.user];
+  // A late event (from a day already closed) counts into the current day.
+  const std::int64_t day = std::max(LocalDay(e.time), st.today);
+  if (st.first_day < 0) st.first_day = day;
+  if (st.today != day) {
+    st.today = day;
+    st.count_today = 0;
+    st.unexplained_today = 0;
+    st.new_terminal.clear();
+    st.new_terminal_times.clear();
+    st.takeover_reported = false;
+  }
+  const StaffMember* staff = ctx_.FindStaff(e.user);
+  if (st.role_unit.empty()) st.role_unit = Cat(staff ? staff->role : e.role, "|", staff ? staff->unit : e.unit);
+  const bool established = day - st.first_day >= cfg_.learning_days;
+  ++st.count_today;
+
+  if (!verdict.explained) {
+    ++st.unexplained_today;
+    std::string_view first_unexplained;
+    for (const auto& v : verdict.subjects) {
+      if (v.explanation == Explanation::kNone) {
+        first_unexplained = v.subject;
+        break;
+      }
+    }
+    TimeRules(e, staff, first_unexplained, out);
+    for (const auto& v : verdict.subjects) {
+      if (v.explanation == Explanation::kNone) SubjectRules(e, staff, v, st, established, out);
+    }
+  }
+  // Regions learned from every look-up (explained ones too).
+  for (const auto& v : verdict.subjects) {
+    if (const Subject* s = ctx_.FindSubject(v.subject); s && s->geohash.size() >= cfg_.region_prefix) {
+      st.regions.try_emplace(s->geohash.substr(0, cfg_.region_prefix), day);
+    }
+  }
+
+  // Taken-over account: a terminal never seen for this user, with a burst.
+  if (!e.terminal.empty() && !st.terminals.contains(e.terminal)) {
+    if (!established) {
+      st.pending_terminals.push_back(e.terminal);
+    } else {
+      if (st.new_terminal != e.terminal) {
+        st.new_terminal = e.terminal;
+        st.new_terminal_times.clear();
+      }
+      st.new_terminal_times.push_back(e.time);
+      while (!st.new_terminal_times.empty() && e.time - st.new_terminal_times.front() > cfg_.burst_window_s) {
+        st.new_terminal_times.pop_front();
+      }
+      if (!st.takeover_reported && static_cast<int>(st.new_terminal_times.size()) >= cfg_.burst_count) {
+        st.takeover_reported = true;
+        out.push_back({std::string(kRuleTakenOver), cfg_.pts_taken_over, "", e.time,
+                       Cat("Vanaf een voor deze medewerker nieuwe werkplek (", e.terminal, ") ",
+                           st.new_terminal_times.size(), " opvragingen binnen ", cfg_.burst_window_s / 60,
+                           " minuten."),
+                       "verklaard als de medewerker bevestigt deze werkplek zelf te hebben gebruikt"});
+      }
+      st.pending_terminals.push_back(e.terminal);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, Evidence>> Rules::EndDay(std::int64_t day) {
+  std::vector<std::pair<std::string, Evidence>> out;
+  // Peer groups: today's unexplained counts per role and unit.
+  std::unordered_map<std::string, std::vector<double>> groups;
+  for (auto& [user, st] : users_) {
+    if (st.today == day) groups[st.role_unit].push_back(st.unexplained_today);
+  }
+  std::unordered_map<std::string, RobustStats> group_stats;
+  for (auto& [key, v] : groups) {
+    if (v.size() >= cfg_.min_peer_group) group_stats[key] = MedianMad(v);
+  }
+  const std::int64_t end_of_day = day * 86400 - cfg_.utc_offset_s + 86399;
+  for (auto& [user, st] : users_) {
+    if (st.today != day) continue;
+    const int x = st.unexplained_today;
+    if (x >= cfg_.min_volume) {
+      if (static_cast<int>(st.history.size()) >= cfg_.learning_days) {
+        RobustStats own = MedianMad(std::vector<double>(st.history.begin(), st.history.end()));
+        const double z = (x - own.median) / (own.mad + std::max(1.0, 0.1 * own.median));
+        if (z >= cfg_.volume_z) {
+          const int pts = std::min(cfg_.max_volume_points, static_cast<int>(z / cfg_.volume_z) + 2);
+          out.push_back({user,
+                         {std::string(kRuleVolumeOwn), pts, "", end_of_day,
+                          Cat(x, " onverklaarde opvragingen op één dag; gewoonlijk ", own.median, " (afwijking ",
+                              static_cast<int>(z), "x de normale spreiding)."),
+                          "verklaard als de opvragingen bij een zaak, melding of opdracht horen"}});
+        }
+      }
+      if (auto it = group_stats.find(st.role_unit); it != group_stats.end()) {
+        const RobustStats& g = it->second;
+        const double z = (x - g.median) / (g.mad + std::max(1.0, 0.1 * g.median));
+        if (z >= cfg_.volume_z) {
+          const int pts = std::min(cfg_.max_volume_points, static_cast<int>(z / cfg_.volume_z) + 1);
+          out.push_back({user,
+                         {std::string(kRuleVolumePeers), pts, "", end_of_day,
+                          Cat(x, " onverklaarde opvragingen op één dag; collega's met dezelfde rol en eenheid: ",
+                              g.median, "."),
+                          "verklaard als de medewerker die dag een bijzondere opdracht had"}});
+        }
+      }
+    }
+    st.history.push_back(x);
+    while (static_cast<int>(st.history.size()) > cfg_.baseline_days) st.history.pop_front();
+    for (auto& t : st.pending_terminals) st.terminals.insert(std::move(t));
+    st.pending_terminals.clear();
+  }
+  return out;
+}
+
+}  // namespace waarborg::monitor
