@@ -2,6 +2,8 @@
 // for the server's /healthz, and RFC 6238 TOTP codes for the demo accounts.
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export function freePort() {
   return new Promise((res, rej) => {
@@ -55,4 +57,30 @@ export function totp(secretBase32, unixSeconds = Math.floor(Date.now() / 1000)) 
   const off = mac[mac.length - 1] & 0x0f;
   const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
   return String(bin % 1_000_000).padStart(6, '0');
+}
+
+// After a failure: a screenshot and the page's HTML in `tmp`, and where the
+// server log is, printed with `tag`.
+export async function reportFailure(tag, page, tmp) {
+  if (page) {
+    const shot = join(tmp, 'failure.png');
+    try {
+      await page.screenshot({ path: shot, fullPage: true });
+      writeFileSync(join(tmp, 'failure.html'), await page.content());
+      console.error(`[${tag}] screenshot: ${shot}; page: ${join(tmp, 'failure.html')}; url: ${page.url()}`);
+    } catch (se) {
+      console.error(`[${tag}] could not take a screenshot:`, se.message);
+    }
+  }
+  console.error(`[${tag}] server log: ${join(tmp, 'server.log')}`);
+}
+
+// Stops the server with SIGTERM (it finishes what is in flight), SIGKILL after 5 s.
+export async function stopServer(server) {
+  if (!server || server.exitCode !== null) return;
+  server.kill('SIGTERM');
+  await new Promise((r) => {
+    const t = setTimeout(() => { if (server.exitCode === null) server.kill('SIGKILL'); r(); }, 5000);
+    server.once('exit', () => { clearTimeout(t); r(); });
+  });
 }

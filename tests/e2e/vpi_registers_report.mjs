@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { freePort, waitForHealth, totp } from './support.mjs';
+import { freePort, waitForHealth, totp, reportFailure, stopServer } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -174,26 +174,10 @@ try {
 } catch (e) {
   failed = true;
   console.error('[e2e] FAILED:', e && e.stack ? e.stack : e);
-  if (page) {
-    const shot = join(tmp, 'failure.png');
-    try {
-      await page.screenshot({ path: shot, fullPage: true });
-      writeFileSync(join(tmp, 'failure.html'), await page.content());
-      console.error(`[e2e] screenshot: ${shot}; page: ${join(tmp, 'failure.html')}; url: ${page.url()}`);
-    } catch (se) {
-      console.error('[e2e] could not take a screenshot:', se.message);
-    }
-  }
-  console.error(`[e2e] server log: ${join(tmp, 'server.log')}`);
+  await reportFailure('e2e', page, tmp);
 } finally {
   if (context) await context.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => {
-      const t = setTimeout(() => { if (server.exitCode === null) server.kill('SIGKILL'); r(); }, 5000);
-      server.once('exit', () => { clearTimeout(t); r(); });
-    });
-  }
+  await stopServer(server);
   if (!failed && !process.env.KEEP_E2E_TMP) rmSync(tmp, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
