@@ -432,9 +432,12 @@ absl::Status LmmService::Mutate(
       if (auto st = access::CheckCase(actor, rel, c, CaseAction::kRead); !st.ok()) return deny(st);
     }
     if (auto st = access::CheckSeparationOfDuties(actor, rel, action); !st.ok()) return deny(st);
+    // Only the advice step asks whether the coordinator is one of the VPIs.
     bool coordinator_on_case = false;
-    for (const auto& advisor : {c.weighing_advisor_id, c.reporter_advisor_id}) {
-      if (advisor) coordinator_on_case |= HasRole(tx, *advisor, {Role::kCoordinator});
+    if (action == CaseAction::kAdvise) {
+      for (const auto& advisor : {c.weighing_advisor_id, c.reporter_advisor_id}) {
+        if (advisor) coordinator_on_case |= HasRole(tx, *advisor, {Role::kCoordinator});
+      }
     }
     RETURN_IF_ERROR(workflow::CheckTransition(c, action, coordinator_on_case));
     if (auto st = access::CheckCase(actor, rel, c, action); !st.ok()) return deny(st);

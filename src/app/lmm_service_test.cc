@@ -82,6 +82,17 @@ class LmmServiceTest : public ::testing::Test {
     return a;
   }
 
+  // A report the employee files online.
+  NewReport OnlineReport(std::string summary, std::string description) const {
+    NewReport r;
+    r.channel = "online";
+    r.reporter_category = "employee";
+    r.summary = std::move(summary);
+    r.description = std::move(description);
+    r.unit_id = unit_;
+    return r;
+  }
+
   // Registered by the reporter's VPI after a conversation with the reporter.
   Id RegisterByVpi() {
     NewReport r;
@@ -315,13 +326,8 @@ TEST_F(LmmServiceTest, ReporterAdvisorMayNotReview) {
 }
 
 TEST_F(LmmServiceTest, EmployeeCannotOpenSomeoneElsesCase) {
-  NewReport r;
-  r.channel = "online";
-  r.reporter_category = "employee";
-  r.summary = "Lekken van informatie";
-  r.description = "Informatie uit het systeem wordt doorgespeeld.";
-  r.unit_id = unit_;
-  auto id = svc_->Register(reporter_, r);
+  auto id = svc_->Register(reporter_, OnlineReport("Lekken van informatie",
+                                                   "Informatie uit het systeem wordt doorgespeeld."));
   ASSERT_TRUE(id.ok()) << id.status();
 
   // The reporter sees their own case in plain terms, without internal parts.
@@ -349,13 +355,7 @@ TEST_F(LmmServiceTest, EmployeeCannotOpenSomeoneElsesCase) {
 }
 
 TEST_F(LmmServiceTest, OnlineReportIsAuditedWithoutTheReportersAccount) {
-  NewReport r;
-  r.channel = "online";
-  r.reporter_category = "employee";
-  r.summary = "Melding";
-  r.description = "Beschrijving";
-  r.unit_id = unit_;
-  auto id = svc_->Register(reporter_, r);
+  auto id = svc_->Register(reporter_, OnlineReport("Melding", "Beschrijving"));
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(svc_->Open(reporter_, *id).ok());
   for (const char* action : {"case.create", "case.read"}) {

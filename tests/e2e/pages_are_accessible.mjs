@@ -9,13 +9,13 @@
 // Usage: node tests/e2e/pages_are_accessible.mjs <path-to-waarborg-binary>
 // Exit 0 on success, 1 on failure. Needs /usr/bin/chromium, playwright-core
 // and @axe-core/playwright (npm install in the repository root).
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, openSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { freePort, waitForHealth, totp, reportFailure, stopServer } from './support.mjs';
+import { startServer, totp, reportFailure, stopServer } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -127,15 +127,8 @@ async function firstCaseHref() {
 }
 
 try {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const serverLog = openSync(join(tmp, 'server.log'), 'a');
-  server = spawn(binary, ['serve', '--port', String(port), '--data', dataDir, '--demo'], {
-    stdio: ['ignore', serverLog, serverLog],
-  });
-  server.on('error', (e) => log('server spawn error:', e.message));
-  log(`server pid ${server.pid} on ${base}, data in ${dataDir}`);
-  await waitForHealth(base, server);
+  let base;
+  ({ server, base } = await startServer(binary, dataDir, tmp, log));
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -2,7 +2,8 @@
 // for the server's /healthz, and RFC 6238 TOTP codes for the demo accounts.
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export function freePort() {
@@ -83,4 +84,19 @@ export async function stopServer(server) {
     const t = setTimeout(() => { if (server.exitCode === null) server.kill('SIGKILL'); r(); }, 5000);
     server.once('exit', () => { clearTimeout(t); r(); });
   });
+}
+
+// Starts `binary serve --demo` on a free loopback port with its data in
+// `dataDir`, logging to `tmp`/server.log; resolves once /healthz answers.
+export async function startServer(binary, dataDir, tmp, log) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const serverLog = openSync(join(tmp, 'server.log'), 'a');
+  const server = spawn(binary, ['serve', '--port', String(port), '--data', dataDir, '--demo'], {
+    stdio: ['ignore', serverLog, serverLog],
+  });
+  server.on('error', (e) => log('server spawn error:', e.message));
+  log(`server pid ${server.pid} on ${base}, data in ${dataDir}`);
+  await waitForHealth(base, server);
+  return { server, base };
 }

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/http/http_types.h"
 #include "harness.h"
 
 namespace waarborg::testing {
@@ -28,20 +29,7 @@ constexpr const char* kStaleMessage = "Deze melding is intussen door iemand ande
 
 // ------------------------------------------------------------------ helpers
 
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
+using http::UrlEncode;  // the server's own form encoding
 
 std::string EncodeForm(const Fields& fields) {
   std::string body;

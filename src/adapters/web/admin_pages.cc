@@ -265,22 +265,18 @@ HttpResponse PersonPage(const Web& w, const HttpRequest& req, const app::AuthCon
     auto it = unit_names.find(u);
     return it != unit_names.end() ? it->second : std::string();
   };
-  Data d;
-  d.set("id", std::to_string(p.id));
-  d.set("name", p.name);
-  SetIf(d, "position", p.position);
-  SetIf(d, "rank", p.rank);
-  SetIf(d, "team", unit_name(p.team_id));
-  Data chain(Data::type::list);
-  for (auto& m : detail->chain_of_command) {
+  auto person_data = [&](const Person& x) {
     Data o;
-    o.set("id", std::to_string(m.id));
-    o.set("name", m.name);
-    SetIf(o, "position", m.position);
-    SetIf(o, "rank", m.rank);
-    SetIf(o, "team", unit_name(m.team_id));
-    chain.push_back(o);
-  }
+    o.set("id", std::to_string(x.id));
+    o.set("name", x.name);
+    SetIf(o, "position", x.position);
+    SetIf(o, "rank", x.rank);
+    SetIf(o, "team", unit_name(x.team_id));
+    return o;
+  };
+  Data d = person_data(p);
+  Data chain(Data::type::list);
+  for (auto& m : detail->chain_of_command) chain.push_back(person_data(m));
   d.set("chain", chain);
   d.set("has_chain", !detail->chain_of_command.empty());
   if (!detail->chain_of_command.empty()) d.set("manager", detail->chain_of_command.front().name);
