@@ -24,6 +24,7 @@
 #include <random>
 
 #include "adapters/crypto/crypto.h"
+#include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "app/lmm_service.h"
 #include "core/calendar/dutch_calendar.h"
@@ -41,6 +42,16 @@ using namespace waarborg;
 namespace {
 
 using Clock_ = std::chrono::steady_clock;
+
+// The master key beside the benchmark database, as `waarborg serve` does.
+std::shared_ptr<KeyProvider> BenchKeys(const fs::path& db_path) {
+  auto k = crypto::FileKeyProvider::Open((db_path.parent_path() / "master.key").string(), true);
+  if (!k.ok()) {
+    std::cerr << k.status().message() << "\n";
+    std::exit(1);
+  }
+  return std::shared_ptr<KeyProvider>(std::move(*k));
+}
 
 double Seconds(Clock_::time_point since) {
   return std::chrono::duration<double>(Clock_::now() - since).count();
@@ -133,7 +144,7 @@ int main(int argc, char** argv) {
   if (ec) return Fail(absl::UnavailableError(ec.message()));
   fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
 
-  auto store_or = SqliteStore::Open(db_path.string(), crypto::Sha256Hex);
+  auto store_or = SqliteStore::Open(db_path.string(), crypto::Sha256Hex, BenchKeys(db_path));
   if (!store_or.ok()) return Fail(store_or.status());
   SqliteStore& store = **store_or;
   SystemClock clock;
@@ -141,7 +152,8 @@ int main(int argc, char** argv) {
 
   // --- 1. demo organisation ---
   auto t = Clock_::now();
-  if (auto st = SeedDemo(store, lmm); !st.ok()) return Fail(st);
+  app::ReporterChannel channel(store, clock, lmm);
+  if (auto st = SeedDemo(store, lmm, channel); !st.ok()) return Fail(st.status());
   std::printf("demo organisation seeded          %8.2f s\n", Seconds(t));
 
   // --- 2. who is who ---
@@ -256,11 +268,6 @@ int main(int argc, char** argv) {
           ++vpi1_cases;
           if (!IsTerminal(state)) ++vpi1_open;
         }
-        ReporterIdentity ident;
-        ident.case_id = id;
-        ident.name = Cat(kFirst[rng() % std::size(kFirst)], " ", kLast[rng() % std::size(kLast)]);
-        ident.contact = "06-12345678";
-        RETURN_IF_ERROR(tx.InsertIdentity(ident));
         CaseEvent ev{.case_id = id, .at = c.received_at, .actor_person = c.registered_by_person,
                      .kind = "registered",
                      .text = Cat("Melding geregistreerd (", IntakeChannelLabelNl(c.channel), "), ontvangen op ",
@@ -335,7 +342,7 @@ int main(int argc, char** argv) {
   (void)store.Transact([&](StoreTx&) { return absl::OkStatus(); });
   store_or->reset();
   {
-    auto again = SqliteStore::Open(db_path.string(), crypto::Sha256Hex);  // reopen: WAL checkpointed on close
+    auto again = SqliteStore::Open(db_path.string(), crypto::Sha256Hex, BenchKeys(db_path));  // reopen: WAL checkpointed on close
     if (!again.ok()) return Fail(again.status());
   }
   std::printf("closed + checkpointed             %8.2f s\n", Seconds(t));

@@ -1,6 +1,7 @@
 #include "app/auth_service.h"
 
 #include "adapters/crypto/crypto.h"
+#include "adapters/crypto/sealing.h"
 #include "adapters/crypto/totp.h"
 #include "core/common/status.h"
 
@@ -20,6 +21,18 @@ namespace {
 // Throttle keys never contain the raw address or name.
 std::string AccountKey(std::string_view username) { return "acct:" + crypto::Sha256Hex(username); }
 std::string AddressKey(std::string_view address) { return "addr:" + crypto::Sha256Hex(address); }
+}  // namespace
+
+namespace {
+// The session's vault key follows the token when it is rotated.
+absl::Status RelockVault(StoreTx& tx, const Session& s, std::string_view old_token, std::string_view new_token) {
+  if (s.vault_key.empty()) return absl::OkStatus();
+  auto secret = crypto::UnlockWithToken(s.vault_key, old_token);
+  if (!secret.ok()) return tx.SetSessionVaultKey(s.id, "");
+  std::string locked = crypto::LockWithToken(*secret, new_token);
+  crypto::Wipe(*secret);
+  return tx.SetSessionVaultKey(s.id, locked);
+}
 }  // namespace
 
 absl::StatusOr<LoginResult> AuthService::Login(std::string_view username, std::string_view password,
@@ -68,7 +81,29 @@ absl::StatusOr<LoginResult> AuthService::Login(std::string_view username, std::s
   Session s{.id = r.session_id, .token_hash = crypto::Sha256Hex(r.token), .account_id = account->id,
             .csrf_token = r.csrf_token, .second_factor_done = !r.second_factor_required,
             .created_at = now, .last_seen_at = now};
+  // The identity-vault key: made at the first log-in, unlocked with the
+  // password, and kept for the session only locked with the cookie token.
+  std::optional<PersonKey> person_key;
+  RETURN_IF_ERROR(store_.Read([&](StoreTx& tx) {
+    person_key = tx.GetPersonKey(account->person_id);
+    return absl::OkStatus();
+  }));
+  std::optional<PersonKey> new_key;
+  std::string vault_secret;
+  if (person_key) {
+    // A key locked with an earlier password (after a reset by an admin)
+    // stays shut: the person logs in without their vault.
+    if (auto u = crypto::UnlockWithPassphrase(person_key->locked_secret_key, password); u.ok()) vault_secret = *u;
+  } else {
+    crypto::KeyPair kp = crypto::NewKeyPair();
+    ASSIGN_OR_RETURN(std::string locked, crypto::LockWithPassphrase(kp.secret_key, password));
+    new_key = PersonKey{account->person_id, kp.public_key, locked};
+    vault_secret = std::move(kp.secret_key);
+  }
+  if (!vault_secret.empty()) s.vault_key = crypto::LockWithToken(vault_secret, r.token);
+  crypto::Wipe(vault_secret);
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
+    if (new_key && !tx.GetPersonKey(new_key->person_id)) RETURN_IF_ERROR(tx.PutPersonKey(*new_key));
     RETURN_IF_ERROR(tx.ClearLoginFailures(akey));
     // Expired sessions and failures outside the window are removed here, so
     // no separate job is needed.
@@ -100,6 +135,9 @@ absl::StatusOr<AuthContext> AuthService::Resolve(std::string_view token, bool re
     if (a.disabled) return absl::OkStatus();
     ASSIGN_OR_RETURN(Person p, tx.GetPerson(a.person_id));
     ctx.actor = Actor{a.id, a.person_id, a.roles, s.id, a.username};
+    if (!s.vault_key.empty() && s.second_factor_done) {
+      if (auto v = crypto::UnlockWithToken(s.vault_key, token); v.ok()) ctx.actor.vault_secret = *std::move(v);
+    }
     ctx.username = a.username;
     ctx.display_name = p.name;
     return absl::OkStatus();
@@ -147,6 +185,7 @@ absl::StatusOr<std::string> AuthService::VerifySecondFactor(std::string_view tok
     }
     RETURN_IF_ERROR(tx.UpdateTotp(a.id, a.totp_secret, *step));
     RETURN_IF_ERROR(tx.MarkSecondFactorDone(ctx.session.id, crypto::Sha256Hex(new_token)));
+    RETURN_IF_ERROR(RelockVault(tx, ctx.session, token, new_token));
     AuditEvent e{.at = now, .actor = a.username, .session = ctx.session.id, .action = "auth.second_factor"};
     return tx.AppendAudit(e);
   });
@@ -188,6 +227,7 @@ absl::StatusOr<std::string> AuthService::ConfirmEnrolment(std::string_view token
     if (!a.totp_secret.empty()) return Conflict("Er is al een authenticator-app ingesteld.");
     RETURN_IF_ERROR(tx.UpdateTotp(a.id, secret, *step));
     RETURN_IF_ERROR(tx.MarkSecondFactorDone(ctx.session.id, crypto::Sha256Hex(new_token)));
+    RETURN_IF_ERROR(RelockVault(tx, ctx.session, token, new_token));
     AuditEvent e{.at = now, .actor = a.username, .session = ctx.session.id, .action = "auth.totp_enrolled"};
     return tx.AppendAudit(e);
   }));

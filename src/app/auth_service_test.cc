@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "adapters/crypto/crypto.h"
+#include "adapters/crypto/file_key_provider.h"
 #include "adapters/crypto/totp.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "core/ports/fake_clock.h"
@@ -23,7 +24,8 @@ class AuthServiceTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = *SqliteStore::Open((dir_ / "t.db").string(), crypto::Sha256Hex);
+    store_ = *SqliteStore::Open((dir_ / "t.db").string(), crypto::Sha256Hex,
+                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open((dir_ / "master.key").string(), true)));
     secret_ = crypto::NewTotpSecret();
     auto hash = *crypto::HashPassword("juist-wachtwoord");
     ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "adapters/crypto/crypto.h"
+#include "app/identity_vault.h"
 #include "core/common/status.h"
 
 namespace waarborg::app {
@@ -179,6 +180,8 @@ absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) 
   if (r.description.size() > 20000) return Invalid("De beschrijving is te lang (maximaal 20.000 tekens).");
   if (!by_reporter && !r.reporter_person_id && TrimmedEmpty(r.reporter_name))
     return Invalid("Vul de naam van de melder in (alleen zichtbaar voor de twee VPI's en de coördinator).");
+  if (r.reporter_name.size() > 200 || r.reporter_contact.size() > 200)
+    return Invalid("Naam of contactgegevens zijn te lang (maximaal 200 tekens).");
   const Instant now = clock_.Now();
   const Date today = Today();
   Date received = today;
@@ -212,19 +215,38 @@ absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) 
     c.acknowledgement_due = workflow::AcknowledgementDue(received, holidays_);
     c.feedback_due = workflow::FeedbackDue(received, std::nullopt, holidays_);
     ASSIGN_OR_RETURN(id, tx.InsertCase(c));
+    // The identity goes into the vault, sealed to the coordinators (and the
+    // VPI who registered it); an anonymous report has none.
     ReporterIdentity ident;
     ident.case_id = id;
-    if (by_reporter) {
-      ident.person_id = actor.person_id;
-      ident.account_id = actor.account_id;
-      ident.name = PersonName(tx, actor.person_id);
-    } else {
-      ident.person_id = r.reporter_person_id;
-      ident.name = r.reporter_person_id ? PersonName(tx, r.reporter_person_id) : r.reporter_name;
-      if (r.reporter_person_id) ident.account_id = tx.AccountOfPerson(*r.reporter_person_id);
+    ident.person_id = r.reporter_person_id;
+    ident.name = r.reporter_person_id ? PersonName(tx, r.reporter_person_id)
+                                      : std::string(absl::StripAsciiWhitespace(r.reporter_name));
+    ident.contact = std::string(absl::StripAsciiWhitespace(r.reporter_contact));
+    if (!ident.name.empty() || !ident.contact.empty()) {
+      std::set<Id> holders;
+      for (Id h : CoordinatorHolders(tx)) holders.insert(h);
+      if (!by_reporter && tx.GetPersonKey(actor.person_id)) holders.insert(actor.person_id);
+      if (holders.empty())
+        return absl::FailedPreconditionError(
+            "Uw identiteit kan nu niet veilig worden bewaard. Meld anoniem, of probeer het later opnieuw.");
+      for (Id h : holders) {
+        RETURN_IF_ERROR(SealIdentityTo(tx, ident, h, now,
+                                       h == actor.person_id && !by_reporter ? "registration" : "intake"));
+      }
     }
-    ident.contact = r.reporter_contact;
-    RETURN_IF_ERROR(tx.InsertIdentity(ident));
+    crypto::Wipe(ident.name);
+    crypto::Wipe(ident.contact);
+    if (!r.receipt_hash.empty()) {
+      RETURN_IF_ERROR(tx.InsertReceipt({r.receipt_hash, id, r.receipt_must_replace, now}));
+    }
+    for (Attachment a : r.attachments) {
+      a.case_id = id;
+      a.at = now;
+      a.uploaded_by = by_reporter ? 0 : actor.person_id;
+      RETURN_IF_ERROR(tx.InsertAttachment(a).status());
+    }
+    if (!r.notify_email.empty()) RETURN_IF_ERROR(tx.SetReporterEmail(id, r.notify_email));
     CaseEvent ev{.case_id = id, .at = now, .actor_person = by_reporter ? 0 : actor.person_id,
                  .kind = "registered",
                  .text = Cat("Melding geregistreerd (", IntakeChannelLabelNl(r.channel),
@@ -242,8 +264,7 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
   absl::Status denied;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(case_id));
-    auto ident = tx.GetIdentity(case_id);
-    auto rel = access::RelationOf(actor, c, ident ? ident->account_id : std::nullopt);
+    auto rel = access::RelationOf(actor, c);
     if (auto st = access::CheckCase(actor, rel, c, CaseAction::kRead); !st.ok()) {
       denied = st;
       return absl::OkStatus();  // audited below, in its own transaction
@@ -252,7 +273,12 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
                             rel.registered_it || actor.Has(Role::kCoordinator) ||
                             actor.Has(Role::kCompetentAuthority);
     v.is_reporter_view = rel.is_reporter && !staff_view;
-    v.identity_visible = access::Can(actor, rel, c, CaseAction::kReadIdentity);
+    // The identity opens only with the viewer's own vault key, and only for
+    // whom core/access allows it.
+    std::optional<ReporterIdentity> ident;
+    if (access::Can(actor, rel, c, CaseAction::kReadIdentity) && !v.is_reporter_view)
+      ident = OpenIdentity(tx, actor, case_id);
+    v.identity_visible = ident.has_value();
     v.weighing_visible = !v.is_reporter_view && access::Can(actor, rel, c, CaseAction::kReadWeighing);
     v.outcome_visible = access::Can(actor, rel, c, CaseAction::kReadOutcome);
     const bool protection_visible = access::Can(actor, rel, c, CaseAction::kReadProtection);
@@ -330,7 +356,6 @@ absl::StatusOr<std::vector<CaseListItem>> LmmService::List(const Actor& actor, C
   auto scope = access::CaseListScope(actor);
   q.all = scope.all;
   q.member_person = scope.as_member ? std::optional(actor.person_id) : std::nullopt;
-  q.reporter_account = scope.as_reporter ? std::optional(actor.account_id) : std::nullopt;
   q.with_advice = scope.as_authority;
   q.limit = std::clamp(q.limit, 1, 200);
   q.offset = std::max(q.offset, 0);
@@ -385,9 +410,9 @@ absl::StatusOr<std::vector<AdvisorSuggestion>> LmmService::SuggestAdvisors(const
   std::vector<AdvisorSuggestion> out;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(case_id));
-    auto ident = tx.GetIdentity(case_id);
-    auto rel = access::RelationOf(actor, c, ident ? ident->account_id : std::nullopt);
+    auto rel = access::RelationOf(actor, c);
     RETURN_IF_ERROR(access::CheckCase(actor, rel, c, CaseAction::kStaff));
+    const auto ident = OpenIdentity(tx, actor, case_id);
     // Units above the case's unit, for the adopted-unit match.
     std::vector<Id> unit_path;
     for (std::optional<Id> u = c.unit_id; u;) {
@@ -421,8 +446,7 @@ absl::Status LmmService::Mutate(
   absl::Status denied;
   absl::Status result = store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(case_id));
-    auto ident = tx.GetIdentity(case_id);
-    auto rel = access::RelationOf(actor, c, ident ? ident->account_id : std::nullopt);
+    auto rel = access::RelationOf(actor, c);
     // Order: does the actor's role take this step at all and may the actor
     // see the case (403); is it a valid step in this state (409); is this
     // actor the one to take it on this case (403); is the version current (409).
@@ -483,10 +507,20 @@ absl::Status LmmService::Staff(const Actor& actor, Id case_id, std::int64_t vers
     return Invalid("Een melding wordt bemenst met twee verschillende VPI's.");
   return Mutate(actor, case_id, version, CaseAction::kStaff,
                 [&](StoreTx& tx, LmmCase& c, std::string& timeline) -> absl::Status {
-    const auto ident = tx.GetIdentity(c.id);
+    // The conflict check needs the reporter: the coordinator's open vault.
+    const auto ident = OpenIdentity(tx, actor, c.id);
+    if (!ident && HasIdentity(tx, c.id))
+      return absl::FailedPreconditionError(
+          "Uw kluis met identiteiten is niet geopend, dus belangenverstrengeling met de melder kan niet "
+          "worden uitgesloten. Log opnieuw in en probeer het nog eens.");
     const access::CaseParties parties = PartiesOf(tx, c, ident);
     for (Id candidate : {reporter_advisor, weighing_advisor}) {
       RETURN_IF_ERROR(access::CheckAdvisorEligible({candidate, IsActiveAdvisor(tx, candidate)}, parties));
+    }
+    if (ident) {
+      for (Id vpi : {reporter_advisor, weighing_advisor}) {
+        RETURN_IF_ERROR(SealIdentityTo(tx, *ident, vpi, clock_.Now(), "staffing"));
+      }
     }
     c.reporter_advisor_id = reporter_advisor;
     c.weighing_advisor_id = weighing_advisor;
@@ -547,8 +581,9 @@ absl::Status LmmService::InviteReviewer(const Actor& actor, Id case_id, std::int
       return Forbidden("De VPI van de melder neemt geen deel aan weging en advies.");
     if (c.weighing_advisor_id == reviewer)
       return Invalid("De wegende VPI kan de eigen weging niet collegiaal toetsen.");
-    const auto ident = tx.GetIdentity(c.id);
-    const access::CaseParties parties = PartiesOf(tx, c, ident);
+    // The weighing VPI holds no identity: the reviewer is checked against
+    // the subjects, and against the reporter when the inviter can open it.
+    const access::CaseParties parties = PartiesOf(tx, c, OpenIdentity(tx, actor, c.id));
     RETURN_IF_ERROR(access::CheckAdvisorEligible({reviewer, IsActiveAdvisor(tx, reviewer)}, parties));
     if (In(c.reviewer_ids, reviewer)) return Conflict("Deze VPI is al uitgenodigd.");
     c.reviewer_ids.push_back(reviewer);
@@ -652,8 +687,7 @@ absl::Status LmmService::RecordProtection(const Actor& actor, Id case_id, const 
   absl::Status denied;
   absl::Status result = store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(case_id));
-    auto ident = tx.GetIdentity(case_id);
-    auto rel = access::RelationOf(actor, c, ident ? ident->account_id : std::nullopt);
+    auto rel = access::RelationOf(actor, c);
     if (auto st = access::CheckCase(actor, rel, c, CaseAction::kRecordProtection); !st.ok()) {
       denied = st;
       return st;

@@ -29,6 +29,13 @@ struct NewReport {
   std::string reporter_name;
   std::string reporter_contact;
   std::optional<Date> received_on;  // for mailbox/conversation; default today
+  // Stored in the same transaction as the case, so a failed intake leaves
+  // nothing behind: the receipt's Argon2id hash (never the receipt), cleaned
+  // attachments, and an e-mail address the reporter chose to leave.
+  std::string receipt_hash;
+  bool receipt_must_replace = false;
+  std::vector<Attachment> attachments;
+  std::string notify_email;
 };
 
 // A person as a viewer may see them on a case.

@@ -1,6 +1,7 @@
 #include "server/demo_seed.h"
 
 #include "adapters/crypto/crypto.h"
+#include "app/identity_vault.h"
 #include "adapters/crypto/totp.h"
 #include "app/auth_service.h"
 #include "core/common/status.h"
@@ -31,13 +32,13 @@ struct DemoAccount {
 
 }  // namespace
 
-absl::Status SeedDemo(Store& store, app::LmmService& lmm) {
+absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::ReporterChannel& channel) {
   bool seeded = false;
   RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) {
     seeded = tx.GetSetting("demo").has_value() || tx.CountPeople() > 0;
     return absl::OkStatus();
   }));
-  if (seeded) return absl::OkStatus();
+  if (seeded) return std::string();
 
   // Hash the shared demo password once; Argon2id is slow by design.
   ASSIGN_OR_RETURN(std::string pw_hash, crypto::HashPassword(kDemoPassword));
@@ -129,6 +130,9 @@ absl::Status SeedDemo(Store& store, app::LmmService& lmm) {
     RETURN_IF_ERROR(adopt("vpi2", {5, 6, 7}));    // Den Haag, Rotterdam, Zeeland-West-Brabant
     RETURN_IF_ERROR(adopt("vpi3", {1, 2, 8, 9})); // Oost, Midden, Oost-Brabant, Limburg
     RETURN_IF_ERROR(adopt("coordinator", {10, 11, 12}));
+    // Identity-vault keys, locked with the demo password (a real account gets
+    // its key at its first log-in, locked with the password only its owner knows).
+    for (const auto& [user, ids_of] : accounts) RETURN_IF_ERROR(app::EnsurePersonKey(tx, ids_of.second, kDemoPassword));
     return tx.SetSetting("demo", "1");
   }));
 
@@ -142,8 +146,13 @@ absl::Status SeedDemo(Store& store, app::LmmService& lmm) {
     });
     return Actor{acc, person, roles, "demo-seed", user};
   };
-  const Actor employee = actor("employee"), vpi1 = actor("vpi1"), vpi2 = actor("vpi2"), vpi3 = actor("vpi3"),
-              coordinator = actor("coordinator");
+  const Actor vpi1 = actor("vpi1"), vpi2 = actor("vpi2"), vpi3 = actor("vpi3");
+  Actor coordinator = actor("coordinator");
+  // The coordinator staffs with an open vault (to check conflicts with the reporter).
+  RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(coordinator.vault_secret, app::UnlockPersonKey(tx, coordinator.person_id, kDemoPassword));
+    return absl::OkStatus();
+  }));
   auto version = [&](Id id) {
     std::int64_t v = 0;
     (void)store.Transact([&](StoreTx& tx) {
@@ -169,11 +178,14 @@ absl::Status SeedDemo(Store& store, app::LmmService& lmm) {
     return lmm.Register(by, r);
   };
   const Id amsterdam = ids.units[4], rotterdam = ids.units[6], limburg = ids.units[9];
-  // 1. Registered, waiting for staffing (filed online by the employee).
-  ASSIGN_OR_RETURN(Id c1, report(employee, "online", "Vermoeden van gesjoemel met declaraties",
-                                 "Op het bureau worden al maanden overuren gedeclareerd die niet gewerkt zijn.",
-                                 amsterdam, {ids.team_members[40]}, ""));
-  (void)c1;
+  // 1. Registered, waiting for staffing: filed anonymously online, with a receipt.
+  app::NewReport online;
+  online.reporter_category = "employee";
+  online.summary = "Vermoeden van gesjoemel met declaraties";
+  online.description = "Op het bureau worden al maanden overuren gedeclareerd die niet gewerkt zijn.";
+  online.unit_id = amsterdam;
+  online.subject_person_ids = {ids.team_members[40]};
+  ASSIGN_OR_RETURN(app::IntakeResult c1, channel.Submit(online));
   // 2. Staffed, definition test pending.
   ASSIGN_OR_RETURN(Id c2, report(vpi2, "conversation", "Wegkijken bij onveilige opslag van wapens",
                                  "Wapens worden structureel onbeheerd in een onafgesloten ruimte bewaard.",
@@ -222,7 +234,7 @@ absl::Status SeedDemo(Store& store, app::LmmService& lmm) {
   excluded.exclusions = {"labour_dispute"};
   excluded.referral = "hrm";
   RETURN_IF_ERROR(lmm.RecordDefinitionTest(vpi3, c5, version(c5), excluded));
-  return absl::OkStatus();
+  return c1.receipt;
 }
 
 std::vector<DemoLogin> DemoLogins(Store& store) {

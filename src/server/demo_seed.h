@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "app/lmm_service.h"
+#include "app/reporter_channel.h"
 #include "core/ports/store.h"
 
 namespace waarborg {
@@ -21,7 +22,9 @@ struct DemoLogin {
 inline constexpr const char* kDemoPassword = "waarborg-demo";
 
 // Seeds an empty database; does nothing when the organisation exists.
-absl::Status SeedDemo(Store& store, app::LmmService& lmm);
+// Seeds a new database with the demo organisation and cases; returns the
+// receipt of the fictitious anonymous demo report ("" when already seeded).
+absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::ReporterChannel& channel);
 
 // The demo log-ins (reads the accounts back from the store).
 std::vector<DemoLogin> DemoLogins(Store& store);

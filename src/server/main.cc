@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "adapters/crypto/crypto.h"
+#include "adapters/crypto/file_key_provider.h"
 #include "adapters/crypto/totp.h"
 #include "adapters/http/api_routes.h"
 #include "adapters/http/server.h"
@@ -19,6 +20,9 @@
 #include "adapters/web/pages.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/identity_vault.h"
+#include "app/reporter_channel.h"
+#include "app/retention.h"
 #include "app/lmm_service.h"
 #include "app/org_service.h"
 #include "server/demo_seed.h"
@@ -38,12 +42,19 @@ std::string DefaultWebDir() {
   return std::string(WAARBORG_SOURCE_DIR) + "/web";
 }
 
-absl::StatusOr<std::unique_ptr<SqliteStore>> OpenStore(const std::string& data_dir) {
+// The master key that wraps every case key: a file with mode 0600 (created
+// on first start), by default beside the database. Keep it on another disk
+// than the backups of the database, or a copy of both reveals the cases.
+absl::StatusOr<std::unique_ptr<SqliteStore>> OpenStore(const std::string& data_dir, std::string key_file) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec) return absl::UnavailableError(Cat("Kan map ", data_dir, " niet maken: ", ec.message()));
   fs::permissions(data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  return SqliteStore::Open((fs::path(data_dir) / "waarborg.db").string(), crypto::Sha256Hex);
+  if (key_file.empty()) key_file = (fs::path(data_dir) / "master.key").string();
+  auto keys = crypto::FileKeyProvider::Open(key_file, /*create_if_missing=*/true);
+  if (!keys.ok()) return keys.status();
+  return SqliteStore::Open((fs::path(data_dir) / "waarborg.db").string(), crypto::Sha256Hex,
+                           std::shared_ptr<KeyProvider>(std::move(*keys)));
 }
 
 int Fail(const absl::Status& st) {
@@ -72,6 +83,8 @@ int main(int argc, char** argv) {
   std::size_t threads = 4;
   std::string web_dir;
   bool secure_cookies = false;
+  std::string key_file;
+  cli.add_option("--key-file", key_file, "Bestand met de hoofdsleutel (standaard DATAMAP/master.key, modus 0600)");
   auto* serve = cli.add_subcommand("serve", "Start de server");
   serve->add_option("--port", port, "TCP-poort (0 = kies een vrije)");
   serve->add_option("--address", address, "Adres om op te luisteren");
@@ -89,6 +102,11 @@ int main(int argc, char** argv) {
   verify->add_option("--data", data_dir, "Datamap");
   audit->require_subcommand(1);
 
+  auto* retention = cli.add_subcommand("retention", "Bewaartermijnen");
+  auto* retention_run = retention->add_subcommand("run", "Vernietig nu de meldingen waarvan de bewaartermijn is verstreken");
+  retention_run->add_option("--data", data_dir, "Datamap");
+  retention->require_subcommand(1);
+
   std::string user;
   auto* demo_code = cli.add_subcommand("demo-code", "Toon de huidige TOTP-code van een demo-account");
   demo_code->add_option("--data", data_dir, "Datamap");
@@ -100,7 +118,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   SystemClock clock;
-  auto store_or = OpenStore(data_dir);
+  auto store_or = OpenStore(data_dir, key_file);
   if (!store_or.ok()) return Fail(store_or.status());
   auto& store = **store_or;
 
@@ -139,16 +157,33 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*retention_run) {
+    app::Retention job(store, clock);
+    auto n = job.RunOnce();
+    if (!n.ok()) return Fail(n.status());
+    std::cout << *n << " meldingen vernietigd.\n";
+    return 0;
+  }
+
   // serve
   SetUpJsonLogs();
   app::AuthService auth(store, clock);
   app::LmmService lmm(store, clock);
   app::AuditService audit_service(store, clock, crypto::Sha256Hex);
+  app::ReporterChannel channel(store, clock, lmm);
+  app::IdentityVault vault(store, clock);
+  std::string demo_receipt;
   if (demo) {
-    if (auto st = SeedDemo(store, lmm); !st.ok()) return Fail(st);
+    auto seeded = SeedDemo(store, lmm, channel);
+    if (!seeded.ok()) return Fail(seeded.status());
+    demo_receipt = *seeded;
   }
+  if (auto st = vault.SealLegacyIdentities(); !st.ok()) return Fail(st);
+  app::Retention retention_job(store, clock);
+  retention_job.StartDaily();
   app::OrgService org(store, clock);
-  http::Services services{store, clock, auth, lmm, audit_service, org, web_dir.empty() ? DefaultWebDir() : web_dir};
+  http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
+                          web_dir.empty() ? DefaultWebDir() : web_dir};
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
   http::Handler not_found = [](const http::HttpRequest& req) {
@@ -178,6 +213,9 @@ int main(int argc, char** argv) {
                     << data_dir << " --user " << l.username << ")";
         std::cerr << "\n";
       }
+      if (!demo_receipt.empty())
+        std::cerr << "\nFictieve demo-melding: log als melder in op /melden/terug met bonnummer " << demo_receipt
+                  << "\n";
       std::cerr << std::endl;
     }
   });

@@ -36,6 +36,11 @@ std::string Sha256Hex(std::string_view data) {
   return std::string(hex, crypto_hash_sha256_BYTES * 2);
 }
 
+void Wipe(std::string& s) {
+  if (!s.empty()) sodium_memzero(s.data(), s.size());
+  s.clear();
+}
+
 std::string RandomBytes(std::size_t n) {
   EnsureSodium();
   std::string out(n, '\0');

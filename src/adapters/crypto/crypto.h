@@ -38,6 +38,9 @@ bool VerifyPassword(std::string_view stored_hash, std::string_view password);
 // uses now (or is malformed), so it should be replaced after a good login.
 bool PasswordNeedsRehash(std::string_view stored_hash);
 
+// Overwrites `s`'s bytes with zeros (not optimised away) and empties it.
+void Wipe(std::string& s);
+
 // `n` uniformly random decimal digits (empty for n <= 0).
 std::string RandomDigits(int n);
 

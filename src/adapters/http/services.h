@@ -7,6 +7,8 @@
 #include "adapters/http/http_types.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/identity_vault.h"
+#include "app/reporter_channel.h"
 #include "app/lmm_service.h"
 #include "app/org_service.h"
 #include "core/ports/clock.h"
@@ -21,6 +23,8 @@ struct Services {
   app::LmmService& lmm;
   app::AuditService& audit;
   app::OrgService& org;
+  app::ReporterChannel& channel;
+  app::IdentityVault& vault;
   std::string web_dir;  // templates, static files and i18n (web/)
 };
 

@@ -5,6 +5,8 @@
 #include <unordered_map>
 
 #include "absl/strings/str_join.h"
+#include "adapters/crypto/crypto.h"
+#include "adapters/crypto/sealing.h"
 #include "adapters/json/case_json.h"
 #include "core/common/status.h"
 #include "core/workflow/lmm_track.h"
@@ -83,6 +85,48 @@ CREATE INDEX audit_events_case ON audit_events(case_id, seq) WHERE case_id <> ''
 CREATE INDEX audit_events_actor ON audit_events(actor, seq);
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
+    // 2: the reporter's channel and the identity vault (issue 3). Case text
+    // columns now hold ciphertext (BLOB) under a per-case key; rows written
+    // before this migration are encrypted by EncryptLegacyRows on open.
+    R"sql(
+CREATE TABLE case_keys(
+  case_id INTEGER PRIMARY KEY REFERENCES lmm_cases(id), key_id TEXT NOT NULL, wrapped BLOB NOT NULL);
+CREATE TABLE receipts(
+  hash TEXT PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES lmm_cases(id),
+  must_replace INTEGER NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX receipts_case ON receipts(case_id);
+CREATE TABLE reporter_sessions(
+  id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, case_id INTEGER NOT NULL REFERENCES lmm_cases(id),
+  csrf_token TEXT NOT NULL, must_replace INTEGER NOT NULL, created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL);
+CREATE TABLE messages(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES lmm_cases(id), at INTEGER NOT NULL,
+  author_person INTEGER NOT NULL, visibility TEXT NOT NULL, body BLOB NOT NULL);
+CREATE INDEX messages_case ON messages(case_id, id);
+CREATE TABLE message_reads(
+  case_id INTEGER NOT NULL REFERENCES lmm_cases(id), reader INTEGER NOT NULL, last_read INTEGER NOT NULL,
+  PRIMARY KEY(case_id, reader));
+CREATE TABLE attachments(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES lmm_cases(id), message_id INTEGER,
+  at INTEGER NOT NULL, uploaded_by INTEGER NOT NULL, visibility TEXT NOT NULL, filename BLOB NOT NULL,
+  media_type TEXT NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE INDEX attachments_case ON attachments(case_id, id);
+CREATE TABLE reporter_contacts(case_id INTEGER PRIMARY KEY REFERENCES lmm_cases(id), email BLOB NOT NULL);
+CREATE TABLE person_keys(
+  person_id INTEGER PRIMARY KEY REFERENCES people(id), public_key BLOB NOT NULL, locked_secret_key BLOB NOT NULL);
+ALTER TABLE sessions ADD COLUMN vault_key BLOB;
+CREATE TABLE identity_seals(
+  case_id INTEGER NOT NULL REFERENCES lmm_cases(id), person_id INTEGER NOT NULL REFERENCES people(id),
+  sealed BLOB NOT NULL, granted_at INTEGER NOT NULL, basis TEXT NOT NULL, PRIMARY KEY(case_id, person_id));
+CREATE TABLE identity_requests(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES lmm_cases(id), requested_by INTEGER NOT NULL,
+  recipient INTEGER NOT NULL, reason BLOB NOT NULL, legal_duty INTEGER NOT NULL, legal_reasons BLOB NOT NULL,
+  state TEXT NOT NULL, consent TEXT NOT NULL, consent_attachment INTEGER, created_at INTEGER NOT NULL,
+  consent_at INTEGER NOT NULL, notified_at INTEGER NOT NULL, decided_by INTEGER NOT NULL,
+  decided_at INTEGER NOT NULL);
+CREATE INDEX identity_requests_case ON identity_requests(case_id, id);
+CREATE INDEX lmm_cases_terminal ON lmm_cases(updated_at) WHERE state IN ('closed','referred');
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {
@@ -155,9 +199,54 @@ class Stmt {
 
 class SqliteStore::Tx final : public StoreTx {
  public:
-  Tx(sqlite3* db, HashFunction* hash) : db_(db), hash_(hash) {}
+  Tx(sqlite3* db, HashFunction* hash, KeyProvider* keys) : db_(db), hash_(hash), keys_(keys) {}
   ~Tx() override {
+    ForgetKeys();
     for (auto& [k, s] : cache_) sqlite3_finalize(s);
+  }
+
+  // --- encryption at rest ---
+  // Every case text (summary, description, body, timeline, messages,
+  // attachments, requests) is encrypted with the case's own data key; the key
+  // is stored only wrapped by the key provider's master key. Unwrapped keys
+  // live for one transaction.
+  absl::StatusOr<std::string> CaseKey(Id case_id, bool create) {
+    if (auto it = key_cache_.find(case_id); it != key_cache_.end()) return it->second;
+    const std::string context = Cat("case:", case_id);
+    std::string key;
+    auto s = Q("SELECT wrapped FROM case_keys WHERE case_id=?");
+    s.Bind(1, case_id);
+    if (s.Step()) {
+      ASSIGN_OR_RETURN(key, keys_->UnwrapKey(s.Blob(0), context));
+    } else if (create) {
+      key = crypto::NewDataKey();
+      ASSIGN_OR_RETURN(std::string wrapped, keys_->WrapKey(key, context));
+      auto ins = Q("INSERT INTO case_keys(case_id, key_id, wrapped) VALUES(?,?,?)");
+      ins.Bind(1, case_id).Bind(2, keys_->KeyId()).BindBlob(3, wrapped);
+      RETURN_IF_ERROR(ins.Exec());
+    } else {
+      return absl::DataLossError(Cat("Sleutel van melding ", case_id, " ontbreekt."));
+    }
+    return key_cache_.emplace(case_id, std::move(key)).first->second;
+  }
+  absl::StatusOr<std::string> Seal(Id case_id, std::string_view field, std::string_view plain) {
+    ASSIGN_OR_RETURN(std::string key, CaseKey(case_id, true));
+    return crypto::Encrypt(key, plain, Cat("case:", case_id, ":", field));
+  }
+  // Column `col` of `s` decrypted; text written before migration 2 is
+  // returned as it is until EncryptLegacyRows has rewritten it.
+  absl::StatusOr<std::string> Unseal(Stmt& s, int col, Id case_id, std::string_view field) {
+    if (sqlite3_column_type(s.raw(), col) == SQLITE_TEXT) return s.Text(col);
+    ASSIGN_OR_RETURN(std::string key, CaseKey(case_id, false));
+    return crypto::Decrypt(key, s.Blob(col), Cat("case:", case_id, ":", field));
+  }
+  std::string UnsealOr(Stmt& s, int col, Id case_id, std::string_view field) {
+    auto v = Unseal(s, col, case_id, field);
+    return v.ok() ? *std::move(v) : std::string("[niet te ontsleutelen]");
+  }
+  void ForgetKeys() {
+    for (auto& [id, k] : key_cache_) crypto::Wipe(k);
+    key_cache_.clear();
   }
 
   // A cached prepared statement for `sql` (literal or built per query; the
@@ -312,20 +401,21 @@ class SqliteStore::Tx final : public StoreTx {
     return s.Exec();
   }
   absl::Status InsertSession(const Session& x) override {
-    auto s = Q("INSERT INTO sessions(id, token_hash, account_id, csrf_token, second_factor_done, created_at, last_seen_at) "
-               "VALUES(?,?,?,?,?,?,?)");
+    auto s = Q("INSERT INTO sessions(id, token_hash, account_id, csrf_token, second_factor_done, created_at, "
+               "last_seen_at, vault_key) VALUES(?,?,?,?,?,?,?,?)");
     s.Bind(1, x.id).Bind(2, x.token_hash).Bind(3, x.account_id).Bind(4, x.csrf_token)
-        .Bind(5, x.second_factor_done).Bind(6, x.created_at).Bind(7, x.last_seen_at);
+        .Bind(5, x.second_factor_done).Bind(6, x.created_at).Bind(7, x.last_seen_at).BindBlob(8, x.vault_key);
     return s.Exec();
   }
   absl::StatusOr<Session> FindSessionByTokenHash(std::string_view token_hash) override {
-    auto s = Q("SELECT id, token_hash, account_id, csrf_token, second_factor_done, created_at, last_seen_at "
-               "FROM sessions WHERE token_hash=?");
+    auto s = Q("SELECT id, token_hash, account_id, csrf_token, second_factor_done, created_at, last_seen_at, "
+               "vault_key FROM sessions WHERE token_hash=?");
     s.Bind(1, token_hash);
     if (!s.Step()) return Unauthenticated("Sessie onbekend of verlopen.");
     Session x;
     x.id = s.Text(0); x.token_hash = s.Text(1); x.account_id = s.Int(2); x.csrf_token = s.Text(3);
     x.second_factor_done = s.Int(4) != 0; x.created_at = s.Int(5); x.last_seen_at = s.Int(6);
+    x.vault_key = s.Blob(7);
     return x;
   }
   absl::Status TouchSession(std::string_view id, Instant at) override {
@@ -393,27 +483,37 @@ class SqliteStore::Tx final : public StoreTx {
   }
   absl::StatusOr<Id> InsertCase(LmmCase& c) override {
     c.version = 1;
+    // The row first (its id names the key), then the encrypted texts.
     auto s = Q("INSERT INTO lmm_cases(reference, version, state, received_at, updated_at, channel, "
                "reporter_category, pseudonym, summary, description, unit_id, registered_by_person, "
                "reporter_advisor_id, weighing_advisor_id, ack_due, ack_on, feedback_due, feedback_on, "
                "weighing_end, has_advice, next_due, body, received_on) "
-               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?25)");
+               "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,X'',X'',?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,X'',?25)");
     BindCase(s, c);
     RETURN_IF_ERROR(s.Exec());
     c.id = sqlite3_last_insert_rowid(db_);
+    RETURN_IF_ERROR(WriteTexts(c));
     RETURN_IF_ERROR(WriteMembers(c));
     return c.id;
   }
+  absl::Status WriteTexts(const LmmCase& c) {
+    ASSIGN_OR_RETURN(std::string summary, Seal(c.id, "summary", c.summary));
+    ASSIGN_OR_RETURN(std::string description, Seal(c.id, "description", c.description));
+    ASSIGN_OR_RETURN(std::string body, Seal(c.id, "body", json::CaseBodyToJson(c).dump()));
+    auto s = Q("UPDATE lmm_cases SET summary=?, description=?, body=? WHERE id=?");
+    s.BindBlob(1, summary).BindBlob(2, description).BindBlob(3, body).Bind(4, c.id);
+    return s.Exec();
+  }
+  // Binds every column but the encrypted texts (9, 10, 22).
   void BindCase(Stmt& s, const LmmCase& c) {
     s.Bind(1, c.reference).Bind(2, c.version).Bind(3, LmmStateName(c.state)).Bind(4, c.received_at)
         .Bind(5, c.updated_at).Bind(6, c.channel).Bind(7, c.reporter_category).Bind(8, c.pseudonym)
-        .Bind(9, c.summary).Bind(10, c.description).Bind(11, c.unit_id).Bind(12, c.registered_by_person)
+        .Bind(11, c.unit_id).Bind(12, c.registered_by_person)
         .Bind(13, c.reporter_advisor_id).Bind(14, c.weighing_advisor_id)
         .Bind(15, FormatDateIso(c.acknowledgement_due)).Bind(16, DateCol(c.acknowledged_on))
         .Bind(17, FormatDateIso(c.feedback_due)).Bind(18, DateCol(c.feedback_given_on))
         .Bind(19, c.weighing ? DateCol(c.weighing->expected_end) : std::nullopt)
-        .Bind(20, c.advice.has_value()).Bind(21, NextDue(c))
-        .Bind(22, json::CaseBodyToJson(c).dump()).Bind(25, FormatDateIso(c.received_on));
+        .Bind(20, c.advice.has_value()).Bind(21, NextDue(c)).Bind(25, FormatDateIso(c.received_on));
   }
   absl::Status UpdateCase(LmmCase& c, std::int64_t expected_version) override {
     auto check = Q("SELECT version FROM lmm_cases WHERE id=?");
@@ -422,14 +522,16 @@ class SqliteStore::Tx final : public StoreTx {
     if (check.Int(0) != expected_version)
       return Stale("Deze melding is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens.");
     c.version = expected_version + 1;
-    auto s = Q("UPDATE lmm_cases SET reference=?, version=?, state=?, received_at=?, updated_at=?, channel=?, "
-               "reporter_category=?, pseudonym=?, summary=?, description=?, unit_id=?, registered_by_person=?, "
-               "reporter_advisor_id=?, weighing_advisor_id=?, ack_due=?, ack_on=?, feedback_due=?, feedback_on=?, "
-               "weighing_end=?, has_advice=?, next_due=?, body=?, received_on=?25 WHERE id=?23 AND version=?24");
+    auto s = Q("UPDATE lmm_cases SET reference=?1, version=?2, state=?3, received_at=?4, updated_at=?5, channel=?6, "
+               "reporter_category=?7, pseudonym=?8, unit_id=?11, registered_by_person=?12, "
+               "reporter_advisor_id=?13, weighing_advisor_id=?14, ack_due=?15, ack_on=?16, feedback_due=?17, "
+               "feedback_on=?18, weighing_end=?19, has_advice=?20, next_due=?21, received_on=?25 "
+               "WHERE id=?23 AND version=?24");
     BindCase(s, c);
     s.Bind(23, c.id).Bind(24, expected_version);
     RETURN_IF_ERROR(s.Exec());
     if (sqlite3_changes(db_) != 1) return Stale("Deze melding is intussen gewijzigd.");
+    RETURN_IF_ERROR(WriteTexts(c));
     return WriteMembers(c);
   }
   absl::StatusOr<LmmCase> GetCase(Id id) override {
@@ -442,13 +544,16 @@ class SqliteStore::Tx final : public StoreTx {
     c.id = s.Int(0); c.reference = s.Text(1); c.version = s.Int(2);
     c.state = ParseLmmState(s.Text(3)).value_or(LmmState::kRegistered);
     c.received_at = s.Int(4); c.updated_at = s.Int(5); c.channel = s.Text(6);
-    c.reporter_category = s.Text(7); c.pseudonym = s.Text(8); c.summary = s.Text(9);
-    c.description = s.Text(10); c.unit_id = s.Int(11); c.registered_by_person = s.Int(12);
+    c.reporter_category = s.Text(7); c.pseudonym = s.Text(8);
+    ASSIGN_OR_RETURN(c.summary, Unseal(s, 9, c.id, "summary"));
+    ASSIGN_OR_RETURN(c.description, Unseal(s, 10, c.id, "description"));
+    c.unit_id = s.Int(11); c.registered_by_person = s.Int(12);
     c.reporter_advisor_id = s.OptInt(13); c.weighing_advisor_id = s.OptInt(14);
     c.acknowledgement_due = s.DateAt(15); c.acknowledged_on = s.OptDate(16);
     c.feedback_due = s.DateAt(17); c.feedback_given_on = s.OptDate(18);
     c.received_on = s.DateAt(20);
-    auto body = nlohmann::json::parse(s.Text(19), nullptr, false);
+    ASSIGN_OR_RETURN(std::string body_text, Unseal(s, 19, c.id, "body"));
+    auto body = nlohmann::json::parse(body_text, nullptr, false);
     if (body.is_discarded()) return absl::DataLossError("case body is not JSON");
     RETURN_IF_ERROR(json::CaseBodyFromJson(body, c));
     return c;
@@ -459,7 +564,7 @@ class SqliteStore::Tx final : public StoreTx {
         "c.feedback_due, c.feedback_on, c.weighing_end, c.has_advice, c.reporter_advisor_id, "
         "c.weighing_advisor_id, c.received_on ";
     std::string sql;
-    if (!q.all && !q.with_advice && (q.member_person || q.reporter_account)) {
+    if (!q.all && !q.with_advice && q.member_person) {
       // Start from the person's own cases (CROSS JOIN fixes the loop order)
       // rather than walk every case in deadline order looking for them. For
       // open cases the member index is already in deadline order, so only
@@ -472,15 +577,12 @@ class SqliteStore::Tx final : public StoreTx {
       } else if (q.member_person) {
         own.push_back("SELECT case_id FROM case_members WHERE person_id=:member");
       }
-      if (q.reporter_account) own.push_back("SELECT case_id FROM reporter_identities WHERE account_id=:reporter");
       sql = columns + "FROM (" + absl::StrJoin(own, " UNION ") +
             ") own CROSS JOIN lmm_cases c ON c.id=own.case_id WHERE 1";
     } else {
       std::vector<std::string> scope;
       if (q.all) scope.push_back("1");
       if (q.member_person) scope.push_back("c.id IN (SELECT case_id FROM case_members WHERE person_id=:member)");
-      if (q.reporter_account)
-        scope.push_back("c.id IN (SELECT case_id FROM reporter_identities WHERE account_id=:reporter)");
       if (q.with_advice) scope.push_back("c.has_advice=1");
       if (scope.empty()) scope.push_back("0");
       sql = columns + "FROM lmm_cases c WHERE (" + absl::StrJoin(scope, " OR ") + ")";
@@ -501,7 +603,6 @@ class SqliteStore::Tx final : public StoreTx {
       }
     };
     if (q.member_person) bind(":member", *q.member_person);
-    if (q.reporter_account) bind(":reporter", *q.reporter_account);
     if (q.state) bind(":state", std::string(LmmStateName(*q.state)));
     if (q.due_before) bind(":due_before", FormatDateIso(*q.due_before));
     bind(":limit", static_cast<std::int64_t>(q.limit));
@@ -510,7 +611,7 @@ class SqliteStore::Tx final : public StoreTx {
       CaseSummary c;
       c.id = s.Int(0); c.reference = s.Text(1);
       c.state = ParseLmmState(s.Text(2)).value_or(LmmState::kRegistered);
-      c.summary = s.Text(3); c.unit_id = s.Int(4); c.received_at = s.Int(5);
+      c.summary = UnsealOr(s, 3, c.id, "summary"); c.unit_id = s.Int(4); c.received_at = s.Int(5);
       c.acknowledgement_due = s.DateAt(6); c.acknowledged_on = s.OptDate(7);
       c.feedback_due = s.DateAt(8); c.feedback_given_on = s.OptDate(9); c.weighing_end = s.OptDate(10);
       c.has_advice = s.Int(11) != 0; c.reporter_advisor_id = s.OptInt(12); c.weighing_advisor_id = s.OptInt(13);
@@ -525,21 +626,22 @@ class SqliteStore::Tx final : public StoreTx {
     s.Bind(1, year);
     return s.Step() ? s.Int(0) : 0;
   }
-  absl::Status InsertIdentity(const ReporterIdentity& r) override {
-    auto s = Q("INSERT INTO reporter_identities(case_id, person_id, account_id, name, contact) VALUES(?,?,?,?,?)");
-    s.Bind(1, r.case_id).Bind(2, r.person_id).Bind(3, r.account_id).Bind(4, r.name).Bind(5, r.contact);
+  std::vector<ReporterIdentity> ListLegacyIdentities() override {
+    auto s = Q("SELECT case_id, person_id, account_id, name, contact FROM reporter_identities ORDER BY case_id");
+    std::vector<ReporterIdentity> out;
+    while (s.Step()) out.push_back({s.Int(0), s.OptInt(1), s.OptInt(2), s.Text(3), s.Text(4)});
+    return out;
+  }
+  absl::Status DeleteLegacyIdentity(Id case_id) override {
+    auto s = Q("DELETE FROM reporter_identities WHERE case_id=?");
+    s.Bind(1, case_id);
     return s.Exec();
   }
-  std::optional<ReporterIdentity> GetIdentity(Id case_id) override {
-    auto s = Q("SELECT case_id, person_id, account_id, name, contact FROM reporter_identities WHERE case_id=?");
-    s.Bind(1, case_id);
-    if (!s.Step()) return std::nullopt;
-    return ReporterIdentity{s.Int(0), s.OptInt(1), s.OptInt(2), s.Text(3), s.Text(4)};
-  }
   absl::StatusOr<Id> AppendCaseEvent(const CaseEvent& e) override {
+    ASSIGN_OR_RETURN(std::string text, Seal(e.case_id, "event", e.text));
     auto s = Q("INSERT INTO case_events(case_id, at, actor_person, kind, visibility, text, on_date) VALUES(?,?,?,?,?,?,?)");
     s.Bind(1, e.case_id).Bind(2, e.at).Bind(3, e.actor_person).Bind(4, e.kind).Bind(5, e.visibility)
-        .Bind(6, e.text).Bind(7, DateCol(e.on));
+        .BindBlob(6, text).Bind(7, DateCol(e.on));
     RETURN_IF_ERROR(s.Exec());
     return sqlite3_last_insert_rowid(db_);
   }
@@ -549,9 +651,309 @@ class SqliteStore::Tx final : public StoreTx {
     s.Bind(1, case_id);
     std::vector<CaseEvent> out;
     while (s.Step()) {
-      out.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5), s.Text(6), s.OptDate(7)});
+      out.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5),
+                     UnsealOr(s, 6, case_id, "event"), s.OptDate(7)});
     }
     return out;
+  }
+
+  // --- the reporter's channel ---
+  absl::Status InsertReceipt(const Receipt& r) override {
+    auto s = Q("INSERT INTO receipts(hash, case_id, must_replace, created_at) VALUES(?,?,?,?)");
+    s.Bind(1, r.hash).Bind(2, r.case_id).Bind(3, r.must_replace).Bind(4, r.created_at);
+    return s.Exec();
+  }
+  std::optional<Receipt> FindReceipt(std::string_view hash) override {
+    auto s = Q("SELECT hash, case_id, must_replace, created_at FROM receipts WHERE hash=?");
+    s.Bind(1, hash);
+    if (!s.Step()) return std::nullopt;
+    return Receipt{s.Text(0), s.Int(1), s.Int(2) != 0, s.Int(3)};
+  }
+  absl::Status DeleteReceiptsOfCase(Id case_id) override {
+    auto s = Q("DELETE FROM receipts WHERE case_id=?");
+    s.Bind(1, case_id);
+    return s.Exec();
+  }
+  absl::Status InsertReporterSession(const ReporterSession& x) override {
+    auto s = Q("INSERT INTO reporter_sessions(id, token_hash, case_id, csrf_token, must_replace, created_at, "
+               "last_seen_at) VALUES(?,?,?,?,?,?,?)");
+    s.Bind(1, x.id).Bind(2, x.token_hash).Bind(3, x.case_id).Bind(4, x.csrf_token)
+        .Bind(5, x.must_replace_receipt).Bind(6, x.created_at).Bind(7, x.last_seen_at);
+    return s.Exec();
+  }
+  absl::StatusOr<ReporterSession> FindReporterSession(std::string_view token_hash) override {
+    auto s = Q("SELECT id, token_hash, case_id, csrf_token, must_replace, created_at, last_seen_at "
+               "FROM reporter_sessions WHERE token_hash=?");
+    s.Bind(1, token_hash);
+    if (!s.Step()) return Unauthenticated("Sessie onbekend of verlopen.");
+    return ReporterSession{s.Text(0), s.Text(1), s.Int(2), s.Text(3), s.Int(4) != 0, s.Int(5), s.Int(6)};
+  }
+  absl::Status UpdateReporterSession(const ReporterSession& x) override {
+    auto s = Q("UPDATE reporter_sessions SET token_hash=?, csrf_token=?, must_replace=?, last_seen_at=? WHERE id=?");
+    s.Bind(1, x.token_hash).Bind(2, x.csrf_token).Bind(3, x.must_replace_receipt).Bind(4, x.last_seen_at)
+        .Bind(5, x.id);
+    return s.Exec();
+  }
+  absl::Status DeleteReporterSession(std::string_view id) override {
+    auto s = Q("DELETE FROM reporter_sessions WHERE id=?");
+    s.Bind(1, id);
+    return s.Exec();
+  }
+  absl::Status DeleteReporterSessionsBefore(Instant created_before, Instant seen_before) override {
+    auto s = Q("DELETE FROM reporter_sessions WHERE created_at<? OR last_seen_at<?");
+    s.Bind(1, created_before).Bind(2, seen_before);
+    return s.Exec();
+  }
+  absl::StatusOr<Id> InsertMessage(const Message& m) override {
+    ASSIGN_OR_RETURN(std::string body, Seal(m.case_id, "message", m.body));
+    auto s = Q("INSERT INTO messages(case_id, at, author_person, visibility, body) VALUES(?,?,?,?,?)");
+    s.Bind(1, m.case_id).Bind(2, m.at).Bind(3, m.author_person).Bind(4, m.visibility).BindBlob(5, body);
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  std::vector<Message> ListMessages(Id case_id) override {
+    auto s = Q("SELECT id, case_id, at, author_person, visibility, body FROM messages WHERE case_id=? ORDER BY id");
+    s.Bind(1, case_id);
+    std::vector<Message> out;
+    while (s.Step())
+      out.push_back({s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4), UnsealOr(s, 5, case_id, "message")});
+    return out;
+  }
+  absl::Status MarkMessagesRead(Id case_id, Id reader, Id up_to) override {
+    auto s = Q("INSERT INTO message_reads(case_id, reader, last_read) VALUES(?,?,?) "
+               "ON CONFLICT(case_id, reader) DO UPDATE SET last_read=max(last_read, excluded.last_read)");
+    s.Bind(1, case_id).Bind(2, reader).Bind(3, up_to);
+    return s.Exec();
+  }
+  Id LastReadMessage(Id case_id, Id reader) override {
+    auto s = Q("SELECT last_read FROM message_reads WHERE case_id=? AND reader=?");
+    s.Bind(1, case_id).Bind(2, reader);
+    return s.Step() ? s.Int(0) : 0;
+  }
+  std::vector<UnreadMessages> UnreadReporterMessages(Id person, bool all_cases) override {
+    auto s = Q("SELECT m.case_id, c.reference, count(*) FROM messages m JOIN lmm_cases c ON c.id=m.case_id "
+               "LEFT JOIN message_reads r ON r.case_id=m.case_id AND r.reader=?1 "
+               "WHERE m.author_person=0 AND m.id>coalesce(r.last_read, 0) "
+               "AND c.state NOT IN ('closed','referred') "
+               "AND (?2 OR m.case_id IN (SELECT case_id FROM case_members WHERE person_id=?1)) "
+               "GROUP BY m.case_id ORDER BY max(m.id) DESC LIMIT 50");
+    s.Bind(1, person).Bind(2, all_cases);
+    std::vector<UnreadMessages> out;
+    while (s.Step()) out.push_back({s.Int(0), s.Text(1), static_cast<int>(s.Int(2))});
+    return out;
+  }
+  absl::StatusOr<Id> InsertAttachment(const Attachment& a) override {
+    ASSIGN_OR_RETURN(std::string name, Seal(a.case_id, "attachment.name", a.filename));
+    ASSIGN_OR_RETURN(std::string data, Seal(a.case_id, "attachment.data", a.data));
+    auto s = Q("INSERT INTO attachments(case_id, message_id, at, uploaded_by, visibility, filename, media_type, "
+               "size, data) VALUES(?,?,?,?,?,?,?,?,?)");
+    s.Bind(1, a.case_id).Bind(2, a.message_id).Bind(3, a.at).Bind(4, a.uploaded_by).Bind(5, a.visibility)
+        .BindBlob(6, name).Bind(7, a.media_type).Bind(8, a.size).BindBlob(9, data);
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  std::vector<Attachment> ListAttachments(Id case_id) override {
+    auto s = Q("SELECT id, case_id, message_id, at, uploaded_by, visibility, filename, media_type, size "
+               "FROM attachments WHERE case_id=? ORDER BY id");
+    s.Bind(1, case_id);
+    std::vector<Attachment> out;
+    while (s.Step()) {
+      Attachment a;
+      a.id = s.Int(0); a.case_id = s.Int(1); a.message_id = s.OptInt(2); a.at = s.Int(3);
+      a.uploaded_by = s.Int(4); a.visibility = s.Text(5); a.filename = UnsealOr(s, 6, case_id, "attachment.name");
+      a.media_type = s.Text(7); a.size = s.Int(8);
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+  absl::StatusOr<Attachment> GetAttachment(Id id) override {
+    auto s = Q("SELECT id, case_id, message_id, at, uploaded_by, visibility, filename, media_type, size, data "
+               "FROM attachments WHERE id=?");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Bijlage niet gevonden.");
+    Attachment a;
+    a.id = s.Int(0); a.case_id = s.Int(1); a.message_id = s.OptInt(2); a.at = s.Int(3);
+    a.uploaded_by = s.Int(4); a.visibility = s.Text(5);
+    ASSIGN_OR_RETURN(a.filename, Unseal(s, 6, a.case_id, "attachment.name"));
+    a.media_type = s.Text(7); a.size = s.Int(8);
+    ASSIGN_OR_RETURN(a.data, Unseal(s, 9, a.case_id, "attachment.data"));
+    return a;
+  }
+  absl::Status SetReporterEmail(Id case_id, std::string_view email) override {
+    if (email.empty()) {
+      auto d = Q("DELETE FROM reporter_contacts WHERE case_id=?");
+      d.Bind(1, case_id);
+      return d.Exec();
+    }
+    ASSIGN_OR_RETURN(std::string sealed, Seal(case_id, "reporter.email", email));
+    auto s = Q("INSERT INTO reporter_contacts(case_id, email) VALUES(?,?) "
+               "ON CONFLICT(case_id) DO UPDATE SET email=excluded.email");
+    s.Bind(1, case_id).BindBlob(2, sealed);
+    return s.Exec();
+  }
+  std::string GetReporterEmail(Id case_id) override {
+    auto s = Q("SELECT email FROM reporter_contacts WHERE case_id=?");
+    s.Bind(1, case_id);
+    if (!s.Step()) return "";
+    auto v = Unseal(s, 0, case_id, "reporter.email");
+    return v.ok() ? *v : "";
+  }
+
+  // --- identity vault ---
+  std::optional<PersonKey> GetPersonKey(Id person) override {
+    auto s = Q("SELECT person_id, public_key, locked_secret_key FROM person_keys WHERE person_id=?");
+    s.Bind(1, person);
+    if (!s.Step()) return std::nullopt;
+    return PersonKey{s.Int(0), s.Blob(1), s.Blob(2)};
+  }
+  absl::Status PutPersonKey(const PersonKey& k) override {
+    auto s = Q("INSERT INTO person_keys(person_id, public_key, locked_secret_key) VALUES(?,?,?) "
+               "ON CONFLICT(person_id) DO UPDATE SET public_key=excluded.public_key, "
+               "locked_secret_key=excluded.locked_secret_key");
+    s.Bind(1, k.person_id).BindBlob(2, k.public_key).BindBlob(3, k.locked_secret_key);
+    return s.Exec();
+  }
+  absl::Status SetSessionVaultKey(std::string_view session_id, std::string_view locked) override {
+    auto s = Q("UPDATE sessions SET vault_key=? WHERE id=?");
+    s.BindBlob(1, locked).Bind(2, session_id);
+    return s.Exec();
+  }
+  absl::Status PutIdentitySeal(const IdentitySeal& x) override {
+    auto s = Q("INSERT INTO identity_seals(case_id, person_id, sealed, granted_at, basis) VALUES(?,?,?,?,?) "
+               "ON CONFLICT(case_id, person_id) DO UPDATE SET sealed=excluded.sealed, "
+               "granted_at=excluded.granted_at, basis=excluded.basis");
+    s.Bind(1, x.case_id).Bind(2, x.person_id).BindBlob(3, x.sealed).Bind(4, x.granted_at).Bind(5, x.basis);
+    return s.Exec();
+  }
+  std::optional<IdentitySeal> GetIdentitySeal(Id case_id, Id person) override {
+    auto s = Q("SELECT case_id, person_id, sealed, granted_at, basis FROM identity_seals WHERE case_id=? AND person_id=?");
+    s.Bind(1, case_id).Bind(2, person);
+    if (!s.Step()) return std::nullopt;
+    return IdentitySeal{s.Int(0), s.Int(1), s.Blob(2), s.Int(3), s.Text(4)};
+  }
+  std::vector<IdentitySeal> ListIdentitySeals(Id case_id) override {
+    auto s = Q("SELECT case_id, person_id, sealed, granted_at, basis FROM identity_seals WHERE case_id=? "
+               "ORDER BY granted_at, person_id");
+    s.Bind(1, case_id);
+    std::vector<IdentitySeal> out;
+    while (s.Step()) out.push_back({s.Int(0), s.Int(1), s.Blob(2), s.Int(3), s.Text(4)});
+    return out;
+  }
+  absl::Status DeleteIdentitySeal(Id case_id, Id person) override {
+    auto s = Q("DELETE FROM identity_seals WHERE case_id=? AND person_id=?");
+    s.Bind(1, case_id).Bind(2, person);
+    return s.Exec();
+  }
+  absl::Status BindRequest(Stmt& s, const IdentityRequest& r) {
+    ASSIGN_OR_RETURN(std::string reason, Seal(r.case_id, "request.reason", r.reason));
+    ASSIGN_OR_RETURN(std::string legal, Seal(r.case_id, "request.legal", r.legal_reasons));
+    s.Bind(1, r.case_id).Bind(2, r.requested_by).Bind(3, r.recipient).BindBlob(4, reason).Bind(5, r.legal_duty)
+        .BindBlob(6, legal).Bind(7, r.state).Bind(8, r.consent).Bind(9, r.consent_attachment).Bind(10, r.created_at)
+        .Bind(11, r.consent_at).Bind(12, r.notified_at).Bind(13, r.decided_by).Bind(14, r.decided_at);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Id> InsertIdentityRequest(const IdentityRequest& r) override {
+    auto s = Q("INSERT INTO identity_requests(case_id, requested_by, recipient, reason, legal_duty, legal_reasons, "
+               "state, consent, consent_attachment, created_at, consent_at, notified_at, decided_by, decided_at) "
+               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    RETURN_IF_ERROR(BindRequest(s, r));
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  absl::Status UpdateIdentityRequest(const IdentityRequest& r) override {
+    auto s = Q("UPDATE identity_requests SET case_id=?1, requested_by=?2, recipient=?3, reason=?4, legal_duty=?5, "
+               "legal_reasons=?6, state=?7, consent=?8, consent_attachment=?9, created_at=?10, consent_at=?11, "
+               "notified_at=?12, decided_by=?13, decided_at=?14 WHERE id=?15");
+    RETURN_IF_ERROR(BindRequest(s, r));
+    s.Bind(15, r.id);
+    return s.Exec();
+  }
+  absl::StatusOr<IdentityRequest> ReadRequest(Stmt& s) {
+    IdentityRequest r;
+    r.id = s.Int(0); r.case_id = s.Int(1); r.requested_by = s.Int(2); r.recipient = s.Int(3);
+    ASSIGN_OR_RETURN(r.reason, Unseal(s, 4, r.case_id, "request.reason"));
+    r.legal_duty = s.Int(5) != 0;
+    ASSIGN_OR_RETURN(r.legal_reasons, Unseal(s, 6, r.case_id, "request.legal"));
+    r.state = s.Text(7); r.consent = s.Text(8); r.consent_attachment = s.OptInt(9); r.created_at = s.Int(10);
+    r.consent_at = s.Int(11); r.notified_at = s.Int(12); r.decided_by = s.Int(13); r.decided_at = s.Int(14);
+    return r;
+  }
+  static constexpr const char* kRequestColumns =
+      "SELECT id, case_id, requested_by, recipient, reason, legal_duty, legal_reasons, state, consent, "
+      "consent_attachment, created_at, consent_at, notified_at, decided_by, decided_at FROM identity_requests ";
+  absl::StatusOr<IdentityRequest> GetIdentityRequest(Id id) override {
+    auto s = Q(Cat(kRequestColumns, "WHERE id=?"));
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Verzoek niet gevonden.");
+    return ReadRequest(s);
+  }
+  std::vector<IdentityRequest> ListIdentityRequests(Id case_id) override {
+    auto s = Q(Cat(kRequestColumns, "WHERE case_id=? ORDER BY id"));
+    s.Bind(1, case_id);
+    std::vector<IdentityRequest> out;
+    while (s.Step()) {
+      if (auto r = ReadRequest(s); r.ok()) out.push_back(*std::move(r));
+    }
+    return out;
+  }
+
+  // --- retention ---
+  std::vector<Id> TerminalCasesBefore(LmmState state, Instant before, int limit) override {
+    auto s = Q("SELECT id FROM lmm_cases WHERE state IN ('closed','referred') AND state=? AND updated_at<? "
+               "ORDER BY updated_at LIMIT ?");
+    s.Bind(1, LmmStateName(state)).Bind(2, before).Bind(3, limit);
+    std::vector<Id> out;
+    while (s.Step()) out.push_back(s.Int(0));
+    return out;
+  }
+  absl::Status DestroyCase(Id case_id) override {
+    // Children first (foreign keys); the key last but one, so nothing left
+    // behind could be decrypted even if a row escaped.
+    for (const char* sql :
+         {"DELETE FROM message_reads WHERE case_id=?", "DELETE FROM messages WHERE case_id=?",
+          "DELETE FROM attachments WHERE case_id=?", "DELETE FROM receipts WHERE case_id=?",
+          "DELETE FROM reporter_sessions WHERE case_id=?", "DELETE FROM reporter_contacts WHERE case_id=?",
+          "DELETE FROM identity_seals WHERE case_id=?", "DELETE FROM identity_requests WHERE case_id=?",
+          "DELETE FROM case_events WHERE case_id=?", "DELETE FROM case_members WHERE case_id=?",
+          "DELETE FROM reporter_identities WHERE case_id=?", "DELETE FROM case_keys WHERE case_id=?",
+          "DELETE FROM lmm_cases WHERE id=?"}) {
+      auto s = Q(sql);
+      s.Bind(1, case_id);
+      RETURN_IF_ERROR(s.Exec());
+    }
+    if (auto it = key_cache_.find(case_id); it != key_cache_.end()) {
+      crypto::Wipe(it->second);
+      key_cache_.erase(it);
+    }
+    return absl::OkStatus();
+  }
+
+  // Encrypts case texts written before migration 2 (plain TEXT values).
+  absl::Status EncryptLegacyRows() {
+    std::vector<Id> cases;
+    {
+      auto s = Q("SELECT id FROM lmm_cases WHERE typeof(summary)='text' OR typeof(body)='text'");
+      while (s.Step()) cases.push_back(s.Int(0));
+    }
+    for (Id id : cases) {
+      ASSIGN_OR_RETURN(LmmCase c, GetCase(id));
+      RETURN_IF_ERROR(WriteTexts(c));
+    }
+    std::vector<std::pair<Id, Id>> events;
+    {
+      auto s = Q("SELECT id, case_id FROM case_events WHERE typeof(text)='text'");
+      while (s.Step()) events.emplace_back(s.Int(0), s.Int(1));
+    }
+    for (auto [id, case_id] : events) {
+      auto r = Q("SELECT text FROM case_events WHERE id=?");
+      r.Bind(1, id);
+      if (!r.Step()) continue;
+      ASSIGN_OR_RETURN(std::string sealed, Seal(case_id, "event", r.Text(0)));
+      auto u = Q("UPDATE case_events SET text=? WHERE id=?");
+      u.BindBlob(1, sealed).Bind(2, id);
+      RETURN_IF_ERROR(u.Exec());
+    }
+    return absl::OkStatus();
   }
   absl::StatusOr<Id> InsertActivity(const Activity& a) override {
     auto s = Q("INSERT INTO activities(advisor_person, kind, on_date, unit_id, notes) VALUES(?,?,?,?,?)");
@@ -640,6 +1042,8 @@ class SqliteStore::Tx final : public StoreTx {
  private:
   sqlite3* db_;
   HashFunction* hash_;
+  KeyProvider* keys_;
+  std::unordered_map<Id, std::string> key_cache_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
@@ -664,8 +1068,8 @@ struct SqliteStore::Reader {
   }
 };
 
-SqliteStore::SqliteStore(sqlite3* db, HashFunction hash)
-    : db_(db), hash_(std::move(hash)), tx_(std::make_unique<Tx>(db, &hash_)) {}
+SqliteStore::SqliteStore(sqlite3* db, HashFunction hash, std::shared_ptr<KeyProvider> keys)
+    : db_(db), hash_(std::move(hash)), keys_(std::move(keys)), tx_(std::make_unique<Tx>(db, &hash_, keys_.get())) {}
 
 SqliteStore::~SqliteStore() {
   readers_.clear();
@@ -674,7 +1078,9 @@ SqliteStore::~SqliteStore() {
 }
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path, HashFunction hash,
+                                                                std::shared_ptr<KeyProvider> keys,
                                                                 int read_connections) {
+  if (!keys) return absl::FailedPreconditionError("Geen sleutelbeheer opgegeven: zaakinhoud wordt altijd versleuteld.");
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -684,8 +1090,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
     return absl::UnavailableError(Cat("Kan database ", path, " niet openen: ", msg));
   }
   // WAL for concurrent readers and crash safety; NORMAL sync is durable at
-  // checkpoints and never corrupts; foreign keys on.
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+  // checkpoints and never corrupts; foreign keys on; deleted content is
+  // overwritten with zeros (retention destroys for real).
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA secure_delete=ON",
                              "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=5000",
                              "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"}) {
     if (auto st = ExecSql(db, pragma); !st.ok()) {
@@ -693,15 +1100,16 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
       return st;
     }
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db, std::move(hash)));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, std::move(hash), std::move(keys)));
   RETURN_IF_ERROR(store->Migrate());
+  RETURN_IF_ERROR(store->Transact([&](StoreTx& tx) { return static_cast<Tx&>(tx).EncryptLegacyRows(); }));
   for (int i = 0; i < read_connections; ++i) {
     auto r = std::make_unique<Reader>();
     if (sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
       return absl::UnavailableError(Cat("Kan leesverbinding met ", path, " niet openen."));
     for (const char* pragma : {"PRAGMA busy_timeout=5000", "PRAGMA cache_size=-32768", "PRAGMA temp_store=MEMORY"})
       RETURN_IF_ERROR(ExecSql(r->db, pragma));
-    r->tx = std::make_unique<Tx>(r->db, &store->hash_);
+    r->tx = std::make_unique<Tx>(r->db, &store->hash_, store->keys_.get());
     store->free_readers_.push_back(r.get());
     store->readers_.push_back(std::move(r));
   }
@@ -773,6 +1181,7 @@ absl::Status RunInTransaction(SqliteStore::Tx& tx, const char* begin,
   } catch (const std::exception& e) {
     st = absl::InternalError(e.what());
   }
+  tx.ForgetKeys();
   if (!st.ok()) {
     (void)tx.Exec("ROLLBACK");
     return st;

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/audit/audit_chain.h"
+#include "core/ports/key_provider.h"
 #include "core/ports/store.h"
 
 struct sqlite3;
@@ -21,8 +22,10 @@ namespace waarborg {
 class SqliteStore final : public Store {
  public:
   // Opens (creating when new) and migrates the database at `path`. `hash`
-  // chains the audit trail (SHA-256 in production).
+  // chains the audit trail (SHA-256 in production); `keys` wraps the per-case
+  // keys that encrypt every case text.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path, HashFunction hash,
+                                                          std::shared_ptr<KeyProvider> keys,
                                                           int read_connections = 4);
   ~SqliteStore() override;
 
@@ -36,11 +39,12 @@ class SqliteStore final : public Store {
   class Tx;  // the StoreTx on one connection (defined in the .cc)
 
  private:
-  SqliteStore(sqlite3* db, HashFunction hash);
+  SqliteStore(sqlite3* db, HashFunction hash, std::shared_ptr<KeyProvider> keys);
   absl::Status Migrate();
 
   sqlite3* db_;
   HashFunction hash_;
+  std::shared_ptr<KeyProvider> keys_;
   std::mutex mu_;
   std::unique_ptr<Tx> tx_;
   // Read-only connections, each with its own statement cache.

@@ -5,13 +5,16 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "adapters/crypto/crypto.h"
+#include "adapters/crypto/file_key_provider.h"
 #include "core/audit/audit_chain.h"
+#include "core/common/strings.h"
 #include "core/ports/clock.h"
 #include "core/workflow/lmm_track.h"
 #include "core/ports/fake_clock.h"
@@ -43,7 +46,7 @@ class SqliteStoreTest : public ::testing::Test {
 
   void OpenStore() {
     store_.reset();
-    auto s = SqliteStore::Open(path_, crypto::Sha256Hex);
+    auto s = SqliteStore::Open(path_, crypto::Sha256Hex, std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(path_ + ".key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
   }
@@ -251,9 +254,8 @@ TEST_F(SqliteStoreTest, FailedTransactionLeavesNothingWritten) {
     tx.NextCaseNumber(2026);
     auto id = tx.InsertCase(c);
     if (!id.ok()) return id.status();
-    ReporterIdentity ident{.case_id = *id, .person_id = std::nullopt, .account_id = 99,
-                           .name = "Piet Geheim", .contact = "06-12345678"};
-    if (auto s = tx.InsertIdentity(ident); !s.ok()) return s;
+    Message m{.case_id = *id, .at = 1, .author_person = 0, .visibility = "reporter", .body = "Piet Geheim"};
+    if (auto s = tx.InsertMessage(m); !s.ok()) return s.status();
     AuditEvent e;
     e.at = clock_.Now();
     e.actor = "vpi1";
@@ -269,7 +271,8 @@ TEST_F(SqliteStoreTest, FailedTransactionLeavesNothingWritten) {
   all.all = true;
   EXPECT_TRUE(List(all).empty());
   EXPECT_TRUE(RawQuery("SELECT * FROM lmm_cases").empty());
-  EXPECT_TRUE(RawQuery("SELECT * FROM reporter_identities").empty());
+  EXPECT_TRUE(RawQuery("SELECT * FROM messages").empty());
+  EXPECT_TRUE(RawQuery("SELECT * FROM case_keys").empty());
   EXPECT_TRUE(RawQuery("SELECT * FROM audit_events").empty());
   // The case number was not used up either.
   Tx([&](StoreTx& tx) { EXPECT_EQ(tx.NextCaseNumber(2026), 1); });
@@ -365,15 +368,6 @@ TEST_F(SqliteStoreTest, ListCasesReporterAndAuthorityScopes) {
   Insert(filed);
   Insert(other);
   Insert(advised);
-  Tx([&](StoreTx& tx) {
-    ASSERT_TRUE(tx.InsertIdentity({.case_id = filed.id, .person_id = 50, .account_id = 500,
-                                   .name = "Melder", .contact = ""}).ok());
-    ASSERT_TRUE(tx.InsertIdentity({.case_id = other.id, .person_id = 51, .account_id = 510,
-                                   .name = "Ander", .contact = ""}).ok());
-  });
-  CaseListQuery mine;
-  mine.reporter_account = 500;
-  EXPECT_EQ(Summaries(List(mine)), (std::vector<std::string>{"Eigen melding"}));
   CaseListQuery authority;
   authority.with_advice = true;
   EXPECT_EQ(Summaries(List(authority)), (std::vector<std::string>{"Met advies"}));
@@ -413,43 +407,76 @@ TEST_F(SqliteStoreTest, ListCasesOrderedByNearestDeadline) {
   EXPECT_EQ(Summaries(List(q)), (std::vector<std::string>{"ontvangst 23-11"}));
 }
 
-TEST_F(SqliteStoreTest, ReporterIdentityIsStoredApartFromTheCase) {
+// Encryption at rest (issue 3): every case text is encrypted with the case's
+// own key, wrapped by the master key; the database file holds no plaintext.
+TEST_F(SqliteStoreTest, CaseContentIsEncryptedAtRestWithAPerCaseKey) {
   unit_ = AddUnit();
-  LmmCase c = NewCase("Misbruik van systemen", Ymd(2026, 11, 23));
+  LmmCase c = NewCase("Zwijgzaam-samenvatting", Ymd(2026, 11, 23));
+  c.description = "Beschrijving met het woord Kroonjuweel-42";
   Id id = Insert(c);
   Tx([&](StoreTx& tx) {
-    ASSERT_TRUE(tx.InsertIdentity({.case_id = id, .person_id = 50, .account_id = 500,
-                                   .name = "Johanna Zwijgzaam", .contact = "j.zwijgzaam@example.nl"})
-                    .ok());
+    ASSERT_TRUE(tx.AppendCaseEvent({.case_id = id, .at = 1, .kind = "contact", .text = "Tijdlijn-Vlinderslag"}).ok());
+    ASSERT_TRUE(tx.InsertMessage({.case_id = id, .at = 2, .author_person = 0, .visibility = "reporter",
+                                  .body = "Bericht-Zeemeeuw"}).ok());
+    Attachment a;
+    a.case_id = id;
+    a.filename = "Bijlage-Kameleon.txt";
+    a.media_type = "text/plain";
+    a.data = "Inhoud-Pinguin";
+    a.size = 14;
+    ASSERT_TRUE(tx.InsertAttachment(a).ok());
+    ASSERT_TRUE(tx.SetReporterEmail(id, "melder-egel@example.nl").ok());
   });
-
-  // The identity is in reporter_identities ...
-  auto ident_rows = RawQuery("SELECT name, contact, person_id, account_id FROM reporter_identities WHERE case_id=" +
-                             std::to_string(id));
-  ASSERT_EQ(ident_rows.size(), 1u);
-  EXPECT_EQ(ident_rows[0][0], "Johanna Zwijgzaam");
-  EXPECT_EQ(ident_rows[0][1], "j.zwijgzaam@example.nl");
-
-  // ... and nowhere in the case row, body included.
-  auto case_rows = RawQuery("SELECT * FROM lmm_cases WHERE id=" + std::to_string(id));
-  ASSERT_EQ(case_rows.size(), 1u);
-  for (const auto& col : case_rows[0]) {
-    EXPECT_EQ(col.find("Zwijgzaam"), std::string::npos) << col;
-    EXPECT_EQ(col.find("zwijgzaam@"), std::string::npos) << col;
-  }
-  // The case row carries the pseudonym that others see.
-  bool has_pseudonym = false;
-  for (const auto& col : case_rows[0]) has_pseudonym |= col == "Melder ABC123";
-  EXPECT_TRUE(has_pseudonym);
-
-  // Through the port the two come back separately.
+  // Through the port everything comes back.
   Tx([&](StoreTx& tx) {
-    auto got = tx.GetIdentity(id);
-    ASSERT_TRUE(got.has_value());
-    EXPECT_EQ(got->name, "Johanna Zwijgzaam");
-    EXPECT_EQ(got->account_id, 500);
-    EXPECT_FALSE(tx.GetIdentity(id + 1).has_value());
+    auto got = tx.GetCase(id);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->summary, "Zwijgzaam-samenvatting");
+    EXPECT_EQ(got->description, "Beschrijving met het woord Kroonjuweel-42");
+    EXPECT_EQ(tx.ListCaseEvents(id).at(0).text, "Tijdlijn-Vlinderslag");
+    EXPECT_EQ(tx.ListMessages(id).at(0).body, "Bericht-Zeemeeuw");
+    auto att = tx.GetAttachment(tx.ListAttachments(id).at(0).id);
+    ASSERT_TRUE(att.ok());
+    EXPECT_EQ(att->data, "Inhoud-Pinguin");
+    EXPECT_EQ(tx.GetReporterEmail(id), "melder-egel@example.nl");
   });
+  store_.reset();  // checkpoint and close, so the file is complete
+  // The raw bytes of the database (and any WAL) hold none of it.
+  std::string raw;
+  for (const std::string& f : {path_, path_ + "-wal"}) {
+    std::ifstream in(f, std::ios::binary);
+    raw.append(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_GT(raw.size(), 4096u);
+  for (const char* secret : {"Zwijgzaam", "Kroonjuweel", "Vlinderslag", "Zeemeeuw", "Kameleon", "Pinguin",
+                             "melder-egel"}) {
+    EXPECT_EQ(raw.find(secret), std::string::npos) << secret << " staat leesbaar in het databasebestand";
+  }
+  // With another master key the case does not open.
+  auto other = SqliteStore::Open(path_, crypto::Sha256Hex,
+                                 std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/other.key", true)));
+  ASSERT_TRUE(other.ok());
+  absl::Status st = (*other)->Transact([&](StoreTx& tx) { return tx.GetCase(id).status(); });
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(SqliteStoreTest, DestroyCaseRemovesRowsAndKey) {
+  unit_ = AddUnit();
+  LmmCase doomed = NewCase("Te vernietigen", Ymd(2026, 11, 23));
+  LmmCase kept = NewCase("Blijft", Ymd(2026, 11, 23));
+  Id id = Insert(doomed);
+  Id keep = Insert(kept);
+  Tx([&](StoreTx& tx) {
+    ASSERT_TRUE(tx.InsertMessage({.case_id = id, .at = 2, .visibility = "reporter", .body = "weg"}).ok());
+    ASSERT_TRUE(tx.InsertReceipt({"hash-1", id, false, 1}).ok());
+    ASSERT_TRUE(tx.DestroyCase(id).ok());
+  });
+  for (const char* table : {"lmm_cases", "case_keys", "messages", "receipts", "case_events", "case_members"}) {
+    auto rows = RawQuery(waarborg::Cat("SELECT count(*) FROM ", table, " WHERE ",
+                             std::string(table) == "lmm_cases" ? "id=" : "case_id=", id));
+    EXPECT_EQ(rows.at(0).at(0), "0") << table;
+  }
+  Tx([&](StoreTx& tx) { EXPECT_TRUE(tx.GetCase(keep).ok()); });
 }
 
 TEST_F(SqliteStoreTest, CaseReferencesAnExistingUnit) {

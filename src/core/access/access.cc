@@ -42,9 +42,9 @@ std::string_view CaseActionName(CaseAction a) {
   return "unknown";
 }
 
-CaseRelation RelationOf(const Actor& actor, const LmmCase& c, std::optional<Id> reporter_account) {
+CaseRelation RelationOf(const Actor& actor, const LmmCase& c) {
   CaseRelation r;
-  r.is_reporter = reporter_account && *reporter_account == actor.account_id;
+  r.is_reporter = actor.reporter_case != 0 && actor.reporter_case == c.id;
   r.is_reporter_advisor = c.reporter_advisor_id && *c.reporter_advisor_id == actor.person_id;
   r.is_weighing_advisor = c.weighing_advisor_id && *c.weighing_advisor_id == actor.person_id;
   r.is_reviewer = Contains(c.reviewer_ids, actor.person_id);
@@ -184,12 +184,44 @@ bool Can(const Actor& a, const CaseRelation& rel, const LmmCase& c, CaseAction a
   return CheckCase(a, rel, c, action).ok();
 }
 
+namespace {
+bool ReporterContact(const Actor& a, const CaseRelation& rel, const LmmCase& c) {
+  return rel.is_reporter_advisor || a.Has(Role::kCoordinator) || (rel.registered_it && !c.reporter_advisor_id);
+}
+bool CaseTeam(const Actor& a, const CaseRelation& rel) {
+  return rel.is_reporter_advisor || rel.is_weighing_advisor || rel.is_reviewer || rel.registered_it ||
+         a.Has(Role::kCoordinator);
+}
+}  // namespace
+
+bool MaySeeMessage(const Actor& a, const CaseRelation& rel, const LmmCase& c, std::string_view visibility,
+                   Id author_person) {
+  if (visibility == "reporter") return rel.is_reporter || ReporterContact(a, rel, c);
+  if (rel.is_reporter) return false;
+  if (visibility == "team") return CaseTeam(a, rel);
+  if (visibility == "personal") return author_person != 0 && author_person == a.person_id;
+  return false;
+}
+
+absl::Status CheckPostMessage(const Actor& a, const CaseRelation& rel, const LmmCase& c,
+                              std::string_view visibility) {
+  if (visibility != "reporter" && visibility != "team" && visibility != "personal")
+    return absl::InvalidArgumentError("Kies voor wie het bericht is.");
+  if (rel.is_reporter) {
+    if (visibility != "reporter") return Deny("Als melder schrijft u aan uw VPI.");
+    return absl::OkStatus();
+  }
+  if (visibility == "reporter" && !ReporterContact(a, rel, c))
+    return Deny("Alleen de VPI van de melder (of de coördinator) schrijft de melder.");
+  if (!CaseTeam(a, rel)) return Deny("U werkt niet aan deze melding.");
+  return absl::OkStatus();
+}
+
 ListScope CaseListScope(const Actor& a) {
   ListScope s;
   s.all = a.Has(Role::kCoordinator);
   s.as_member = a.IsAdvisor();
   s.as_authority = a.Has(Role::kCompetentAuthority);
-  s.as_reporter = true;  // anyone may see the reports they filed themselves
   return s;
 }
 

@@ -37,16 +37,16 @@ std::string_view CaseActionName(CaseAction a);
 
 // The actor's relation to one case, computed by the caller from the store.
 struct CaseRelation {
-  bool is_reporter = false;           // filed it (identity.account_id)
+  bool is_reporter = false;           // came back with this case's receipt
   bool is_reporter_advisor = false;   // VPI van de melder
   bool is_weighing_advisor = false;   // wegende VPI
   bool is_reviewer = false;           // invited for collegial review
   bool registered_it = false;         // the VPI who took the report in
 };
 
-// Computes the relation of `actor` to `c`; `reporter_account` is the account
-// that filed the report, if any.
-CaseRelation RelationOf(const Actor& actor, const LmmCase& c, std::optional<Id> reporter_account);
+// Computes the relation of `actor` to `c`. The server does not link a report
+// to an account: a reporter is someone who came back with the receipt.
+CaseRelation RelationOf(const Actor& actor, const LmmCase& c);
 
 // OK when `actor` may take `action` on `c`; PermissionDenied with a Dutch
 // reason otherwise. Does not check workflow state validity (core/workflow does).
@@ -68,12 +68,11 @@ absl::Status CheckSeparationOfDuties(const Actor& actor, const CaseRelation& rel
 bool Can(const Actor& actor, const CaseRelation& rel, const LmmCase& c, CaseAction action);
 
 // Whether `actor` sees LMM cases in lists at all, and which: the store filters
-// by these facts (coordinator: all; VPI: own; authority: advised and later;
-// employee: own reports).
+// by these facts (coordinator: all; VPI: own; authority: advised and later).
+// A reporter reaches the own report with the receipt, never through a list.
 struct ListScope {
   bool all = false;
   bool as_member = false;        // cases where the actor is VPI, reviewer or registrar
-  bool as_reporter = false;      // cases the actor filed
   bool as_authority = false;     // cases with an advice
 };
 ListScope CaseListScope(const Actor& actor);
@@ -94,6 +93,18 @@ struct CaseParties {
 // is named in the report, or sits in the chain of command of the reporter or
 // of a subject cannot be assigned. OK or PermissionDenied naming the reason.
 absl::Status CheckAdvisorEligible(const AdvisorCandidate& candidate, const CaseParties& parties);
+
+// Messages on a case (DOMAIN §2: the reporter's VPI is the reporter's
+// contact). Visibility "reporter": the reporter, the reporter's VPI and the
+// coordinator (and the VPI who registered it, until the case is staffed);
+// "team": the case team (both VPIs, reviewers, coordinator); "personal": the
+// author only.
+bool MaySeeMessage(const Actor& actor, const CaseRelation& rel, const LmmCase& c, std::string_view visibility,
+                   Id author_person);
+// Whether `actor` may write a message with `visibility`; PermissionDenied
+// with a Dutch reason otherwise (InvalidArgument for an unknown visibility).
+absl::Status CheckPostMessage(const Actor& actor, const CaseRelation& rel, const LmmCase& c,
+                              std::string_view visibility);
 
 // Audit trail search is for auditors (and the coordinator for LMM cases).
 absl::Status CheckAuditSearch(const Actor& actor);

@@ -37,10 +37,13 @@ Actor WeighingAdvisor() { return Make(kWeighingAdvisorP, {Role::kIntegrityAdviso
 Actor Reviewer() { return Make(kReviewerP, {Role::kIntegrityAdvisor, Role::kEmployee}); }
 Actor OtherVpi() { return Make(kOtherVpiP, {Role::kIntegrityAdvisor, Role::kEmployee}); }
 Actor Registrar() { return Make(kRegistrarP, {Role::kIntegrityAdvisor, Role::kEmployee}); }
-Actor Reporter() { return Make(kReporterP, {Role::kEmployee}); }
+Actor Reporter() {
+  Actor a;  // came back with the receipt of case 7
+  a.reporter_case = 7;
+  return a;
+}
 Actor Employee() { return Make(kEmployeeP, {Role::kEmployee}); }
 
-constexpr Id kReporterAccount = kReporterP + 1000;
 
 LmmCase Staffed() {
   LmmCase c;
@@ -85,27 +88,29 @@ LmmCase Decided() {
 }
 
 bool May(const Actor& a, const LmmCase& c, CaseAction action) {
-  return Can(a, RelationOf(a, c, kReporterAccount), c, action);
+  return Can(a, RelationOf(a, c), c, action);
 }
 
 absl::Status Check(const Actor& a, const LmmCase& c, CaseAction action) {
-  return CheckCase(a, RelationOf(a, c, kReporterAccount), c, action);
+  return CheckCase(a, RelationOf(a, c), c, action);
 }
 
 // --- relation ---
 
 TEST(LmmAccess, RelationFollowsCaseRoles) {
   const LmmCase c = Weighing();
-  EXPECT_TRUE(RelationOf(ReporterAdvisor(), c, kReporterAccount).is_reporter_advisor);
-  EXPECT_TRUE(RelationOf(WeighingAdvisor(), c, kReporterAccount).is_weighing_advisor);
-  EXPECT_TRUE(RelationOf(Reviewer(), c, kReporterAccount).is_reviewer);
-  EXPECT_TRUE(RelationOf(Registrar(), c, kReporterAccount).registered_it);
-  EXPECT_TRUE(RelationOf(Reporter(), c, kReporterAccount).is_reporter);
-  auto none = RelationOf(Employee(), c, kReporterAccount);
+  EXPECT_TRUE(RelationOf(ReporterAdvisor(), c).is_reporter_advisor);
+  EXPECT_TRUE(RelationOf(WeighingAdvisor(), c).is_weighing_advisor);
+  EXPECT_TRUE(RelationOf(Reviewer(), c).is_reviewer);
+  EXPECT_TRUE(RelationOf(Registrar(), c).registered_it);
+  EXPECT_TRUE(RelationOf(Reporter(), c).is_reporter);
+  auto none = RelationOf(Employee(), c);
   EXPECT_FALSE(none.is_reporter || none.is_reporter_advisor || none.is_weighing_advisor ||
                none.is_reviewer || none.registered_it);
   // No reporter account (mailbox report): nobody is "the reporter".
-  EXPECT_FALSE(RelationOf(Reporter(), c, std::nullopt).is_reporter);
+  Actor other_receipt = Reporter();
+  other_receipt.reporter_case = 8;
+  EXPECT_FALSE(RelationOf(other_receipt, c).is_reporter);
 }
 
 // --- §2.4: the reporter's VPI takes no part in weighing, advice, consultation ---
@@ -353,7 +358,6 @@ TEST(LmmAccess, ListScopeFollowsRoles) {
   EXPECT_FALSE(emp.all);
   EXPECT_FALSE(emp.as_member);
   EXPECT_FALSE(emp.as_authority);
-  EXPECT_TRUE(emp.as_reporter);
   ListScope auth = CaseListScope(Authority());
   EXPECT_TRUE(auth.as_authority);
   EXPECT_FALSE(auth.all);
@@ -399,7 +403,7 @@ TEST(LmmAccess, OnlyVpisRegisterOnBehalfAndRecordActivities) {
 
 TEST(LmmAccess, ReporterAdvisorIsRefusedWeighingStepsInEveryState) {
   for (const LmmCase& c : {Staffed(), Weighing(), Advised()}) {
-    const auto rel = RelationOf(ReporterAdvisor(), c, kReporterAccount);
+    const auto rel = RelationOf(ReporterAdvisor(), c);
     for (CaseAction a : {CaseAction::kRecordDefinitionTest, CaseAction::kRecordWeighing,
                          CaseAction::kInviteReviewer, CaseAction::kReview, CaseAction::kAdvise}) {
       EXPECT_EQ(CheckSeparationOfDuties(ReporterAdvisor(), rel, a).code(),
@@ -416,7 +420,7 @@ TEST(LmmAccess, CoordinatorAsReporterAdvisorNeverSeesWeighing) {
   LmmCase c = Weighing();
   c.reporter_advisor_id = kCoordinatorP;
   EXPECT_FALSE(May(Coordinator(), c, CaseAction::kReadWeighing));
-  EXPECT_FALSE(CheckSeparationOfDuties(Coordinator(), RelationOf(Coordinator(), c, kReporterAccount),
+  EXPECT_FALSE(CheckSeparationOfDuties(Coordinator(), RelationOf(Coordinator(), c),
                                        CaseAction::kReview).ok());
 }
 
@@ -433,7 +437,7 @@ TEST(LmmAccess, CoordinatorAsReporterAdvisorSeesTheAdviceOnlyAfterTheDecision) {
 
 TEST(LmmAccess, ReporterTakesNoStepOnOwnCase) {
   const LmmCase c = Weighing();
-  const auto rel = RelationOf(Reporter(), c, kReporterAccount);
+  const auto rel = RelationOf(Reporter(), c);
   EXPECT_TRUE(CheckSeparationOfDuties(Reporter(), rel, CaseAction::kRead).ok());
   for (CaseAction a : {CaseAction::kAcknowledge, CaseAction::kRecordFeedback, CaseAction::kClose,
                        CaseAction::kReview}) {

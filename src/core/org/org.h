@@ -62,6 +62,12 @@ struct Actor {
   std::set<Role> roles;
   std::string session_id;  // the session's public id, never its token
   std::string username;    // shown in the audit trail
+  // A reporter who came back with a receipt: the one case they may see. No
+  // account, no person; audited as "melder".
+  Id reporter_case = 0;
+  // The person's identity-vault secret key, unlocked for this request only
+  // from the session (never stored unlocked, never logged).
+  std::string vault_secret;
 
   bool Has(Role r) const { return roles.count(r) > 0; }
   // A coordinator is also a VPI.

@@ -37,6 +37,99 @@ struct Session {
   bool second_factor_done = false;
   Instant created_at = 0;
   Instant last_seen_at = 0;
+  // The person's identity-vault secret key, locked with the session's cookie
+  // token (crypto::LockWithToken): only a request carrying the cookie can
+  // unlock it, so the database alone opens no identity. Empty when the person
+  // has no vault key.
+  std::string vault_key;
+};
+
+// --- the reporter's channel (DOMAIN §2, §8) ---
+
+// A receipt (bonnummer) as stored: only its Argon2id hash.
+struct Receipt {
+  std::string hash;
+  Id case_id = 0;
+  bool must_replace = false;  // handed over by a VPI: the reporter replaces it on first use
+  Instant created_at = 0;
+};
+
+// A reporter who came back with a receipt. No account, no address, no agent.
+struct ReporterSession {
+  std::string id;
+  std::string token_hash;
+  Id case_id = 0;
+  std::string csrf_token;
+  bool must_replace_receipt = false;
+  Instant created_at = 0;
+  Instant last_seen_at = 0;
+};
+
+// A message on a case. Visibility: "reporter" (the reporter and the case
+// team), "team" (internal to the case team), "personal" (its author only).
+struct Message {
+  Id id = 0;
+  Id case_id = 0;
+  Instant at = 0;
+  Id author_person = 0;  // 0: the reporter
+  std::string visibility;
+  std::string body;
+};
+
+struct Attachment {
+  Id id = 0;
+  Id case_id = 0;
+  std::optional<Id> message_id;
+  Instant at = 0;
+  Id uploaded_by = 0;  // 0: the reporter
+  std::string visibility = "reporter";  // as Message
+  std::string filename;
+  std::string media_type;
+  std::int64_t size = 0;
+  std::string data;  // empty in lists
+};
+
+// Unread reporter messages on one case, for a staff member's notifications.
+struct UnreadMessages {
+  Id case_id = 0;
+  std::string reference;
+  int count = 0;
+};
+
+// A person's identity-vault key pair: the secret key is locked with a
+// passphrase only that person knows (crypto::LockWithPassphrase).
+struct PersonKey {
+  Id person_id = 0;
+  std::string public_key;
+  std::string locked_secret_key;
+};
+
+// The reporter's identity sealed to one holder's public key.
+struct IdentitySeal {
+  Id case_id = 0;
+  Id person_id = 0;
+  std::string sealed;
+  Instant granted_at = 0;
+  std::string basis;  // "intake", "staffing", "request"
+};
+
+// A request to disclose the identity to someone outside the holders.
+struct IdentityRequest {
+  Id id = 0;
+  Id case_id = 0;
+  Id requested_by = 0;
+  Id recipient = 0;
+  std::string reason;
+  bool legal_duty = false;
+  std::string legal_reasons;   // written reasons told to the reporter first
+  std::string state = "awaiting_consent";  // awaiting_consent, awaiting_approval, granted, refused, withdrawn
+  std::string consent;         // "", "channel", "written", "refused"
+  std::optional<Id> consent_attachment;
+  Instant created_at = 0;
+  Instant consent_at = 0;
+  Instant notified_at = 0;     // legal duty: when the reporter was told
+  Id decided_by = 0;
+  Instant decided_at = 0;
 };
 
 // A dated entry in a case's timeline.
@@ -67,7 +160,6 @@ struct CaseListQuery {
   // Scope: the store returns the union of the enabled parts.
   bool all = false;
   std::optional<Id> member_person;     // VPI, reviewer or registrar on the case
-  std::optional<Id> reporter_account;  // filed by this account
   bool with_advice = false;            // authority: cases that have an advice
   // Filters.
   std::optional<LmmState> state;
@@ -154,12 +246,58 @@ class StoreTx {
   virtual absl::StatusOr<LmmCase> GetCase(Id id) = 0;
   virtual std::vector<CaseSummary> ListCases(const CaseListQuery& q) = 0;
   virtual std::int64_t NextCaseNumber(int year) = 0;
-  virtual absl::Status InsertIdentity(const ReporterIdentity& r) = 0;
-  virtual std::optional<ReporterIdentity> GetIdentity(Id case_id) = 0;
+  // Identities kept in plain text before the vault (migration 2); the vault
+  // seals them at start-up and deletes them.
+  virtual std::vector<ReporterIdentity> ListLegacyIdentities() = 0;
+  virtual absl::Status DeleteLegacyIdentity(Id case_id) = 0;
   virtual absl::StatusOr<Id> AppendCaseEvent(const CaseEvent& e) = 0;
   virtual std::vector<CaseEvent> ListCaseEvents(Id case_id) = 0;
   virtual absl::StatusOr<Id> InsertActivity(const Activity& a) = 0;
   virtual std::vector<Activity> ListActivities(std::optional<Id> advisor_person) = 0;
+
+  // --- the reporter's channel ---
+  virtual absl::Status InsertReceipt(const Receipt& r) = 0;
+  virtual std::optional<Receipt> FindReceipt(std::string_view hash) = 0;
+  virtual absl::Status DeleteReceiptsOfCase(Id case_id) = 0;
+  virtual absl::Status InsertReporterSession(const ReporterSession& s) = 0;
+  virtual absl::StatusOr<ReporterSession> FindReporterSession(std::string_view token_hash) = 0;
+  virtual absl::Status UpdateReporterSession(const ReporterSession& s) = 0;
+  virtual absl::Status DeleteReporterSession(std::string_view id) = 0;
+  virtual absl::Status DeleteReporterSessionsBefore(Instant created_before, Instant seen_before) = 0;
+  virtual absl::StatusOr<Id> InsertMessage(const Message& m) = 0;
+  virtual std::vector<Message> ListMessages(Id case_id) = 0;
+  // Read markers: reader 0 is the reporter.
+  virtual absl::Status MarkMessagesRead(Id case_id, Id reader, Id up_to) = 0;
+  virtual Id LastReadMessage(Id case_id, Id reader) = 0;
+  // Reporter messages `person` has not read, on open cases they work on
+  // (all open cases when `all_cases`, for the coordinator).
+  virtual std::vector<UnreadMessages> UnreadReporterMessages(Id person, bool all_cases) = 0;
+  virtual absl::StatusOr<Id> InsertAttachment(const Attachment& a) = 0;
+  virtual std::vector<Attachment> ListAttachments(Id case_id) = 0;  // without data
+  virtual absl::StatusOr<Attachment> GetAttachment(Id id) = 0;      // with data
+  // An e-mail address the reporter chose to leave for notifications ("" to remove).
+  virtual absl::Status SetReporterEmail(Id case_id, std::string_view email) = 0;
+  virtual std::string GetReporterEmail(Id case_id) = 0;
+
+  // --- identity vault ---
+  virtual std::optional<PersonKey> GetPersonKey(Id person) = 0;
+  virtual absl::Status PutPersonKey(const PersonKey& k) = 0;
+  virtual absl::Status SetSessionVaultKey(std::string_view session_id, std::string_view locked) = 0;
+  virtual absl::Status PutIdentitySeal(const IdentitySeal& s) = 0;
+  virtual std::optional<IdentitySeal> GetIdentitySeal(Id case_id, Id person) = 0;
+  virtual std::vector<IdentitySeal> ListIdentitySeals(Id case_id) = 0;
+  virtual absl::Status DeleteIdentitySeal(Id case_id, Id person) = 0;
+  virtual absl::StatusOr<Id> InsertIdentityRequest(const IdentityRequest& r) = 0;
+  virtual absl::Status UpdateIdentityRequest(const IdentityRequest& r) = 0;
+  virtual absl::StatusOr<IdentityRequest> GetIdentityRequest(Id id) = 0;
+  virtual std::vector<IdentityRequest> ListIdentityRequests(Id case_id) = 0;
+
+  // --- retention ---
+  // Cases in terminal `state` last changed before `before`, oldest first.
+  virtual std::vector<Id> TerminalCasesBefore(LmmState state, Instant before, int limit) = 0;
+  // Destroys a case for good: its rows, attachments, receipts, sessions,
+  // seals and its key. The audit trail keeps its events (ids and actions only).
+  virtual absl::Status DestroyCase(Id case_id) = 0;
 
   // --- settings (key/value, e.g. "demo" for a demo database) ---
   virtual std::optional<std::string> GetSetting(std::string_view key) = 0;
