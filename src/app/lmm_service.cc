@@ -276,7 +276,11 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
     // The identity opens only with the viewer's own vault key, and only for
     // whom core/access allows it.
     std::optional<ReporterIdentity> ident;
-    if (access::Can(actor, rel, c, CaseAction::kReadIdentity) && !v.is_reporter_view)
+    // Besides the two VPIs and the coordinator: whoever an approved,
+    // consented disclosure request sealed it to.
+    const auto seal = tx.GetIdentitySeal(case_id, actor.person_id);
+    const bool granted_by_request = seal && seal->basis == "request";
+    if ((access::Can(actor, rel, c, CaseAction::kReadIdentity) || granted_by_request) && !v.is_reporter_view)
       ident = OpenIdentity(tx, actor, case_id);
     v.identity_visible = ident.has_value();
     v.weighing_visible = !v.is_reporter_view && access::Can(actor, rel, c, CaseAction::kReadWeighing);

@@ -185,6 +185,7 @@ int main(int argc, char** argv) {
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
                           web_dir.empty() ? DefaultWebDir() : web_dir};
   std::vector<http::Route> routes = http::ApiRoutes(services);
+  for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
   http::Handler not_found = [](const http::HttpRequest& req) {
     if (req.path.rfind("/api/", 0) == 0) return http::JsonError(absl::NotFoundError("Onbekende route."));

@@ -90,9 +90,11 @@ TEST(CrashConsistency, KillDuringWritesLeavesNoHalfWrittenCase) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((dir + "/waarborg.db").c_str(), &db), SQLITE_OK);
   EXPECT_EQ(QueryText(db, "PRAGMA integrity_check"), "ok");
-  // Every case has its identity, its first timeline entry and its audit event.
+  // Every case has its key, its receipt, its first timeline entry and its audit event.
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM lmm_cases c WHERE NOT EXISTS "
-                         "(SELECT 1 FROM reporter_identities r WHERE r.case_id=c.id)"), 0);
+                         "(SELECT 1 FROM case_keys k WHERE k.case_id=c.id)"), 0);
+  EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM lmm_cases c WHERE c.channel='online' AND NOT EXISTS "
+                         "(SELECT 1 FROM receipts r WHERE r.case_id=c.id)"), 0);
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM lmm_cases c WHERE NOT EXISTS "
                          "(SELECT 1 FROM case_events e WHERE e.case_id=c.id AND e.kind='registered')"), 0);
   EXPECT_EQ(QueryInt(db, "SELECT count(*) FROM lmm_cases c WHERE NOT EXISTS (SELECT 1 FROM audit_events a "

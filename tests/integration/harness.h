@@ -223,4 +223,31 @@ class Client {
   std::string cookie_, csrf_;
 };
 
+// A reporter back with the receipt: no account, a reporter cookie and CSRF token.
+class ReporterClient {
+ public:
+  ReporterClient(const Server& s, const std::string& receipt) : port_(s.port()) {
+    auto r = Http(port_, "POST", "/api/v1/reporter/session", json{{"receipt", receipt}}.dump(),
+                  {{"Content-Type", "application/json"}});
+    login_status_ = r.status;
+    if (r.status != 200) return;
+    auto cookie = r.headers["set-cookie"];
+    cookie_ = cookie.substr(0, cookie.find(';'));
+    csrf_ = r.Json()["csrf_token"].get<std::string>();
+  }
+  bool ok() const { return login_status_ == 200; }
+  int login_status() const { return login_status_; }
+  Response Get(const std::string& path) const { return Http(port_, "GET", path, "", {{"Cookie", cookie_}}); }
+  Response Post(const std::string& path, const json& body) const {
+    return Http(port_, "POST", path, body.dump(),
+                {{"Cookie", cookie_}, {"Content-Type", "application/json"}, {"X-CSRF-Token", csrf_}});
+  }
+  json Case() const { return Get("/api/v1/reporter/case").Json(); }
+
+ private:
+  int port_;
+  int login_status_ = 0;
+  std::string cookie_, csrf_;
+};
+
 }  // namespace waarborg::testing

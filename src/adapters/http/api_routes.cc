@@ -12,13 +12,18 @@ namespace wjson = waarborg::json;
 
 namespace {
 
-HttpResponse Json(int status, const json& body) {
+}  // namespace
+
+HttpResponse JsonResponse(int status, const json& body) {
   HttpResponse r;
   r.status = status;
   r.content_type = "application/json; charset=utf-8";
   r.body = body.dump();
   return r;
 }
+
+namespace {
+HttpResponse Json(int status, const json& body) { return JsonResponse(status, body); }
 
 std::string DateOrEmpty(const std::optional<Date>& d) { return d ? FormatDateIso(*d) : ""; }
 
@@ -65,6 +70,17 @@ absl::StatusOr<std::int64_t> RequireVersion(const json& j) {
   RETURN_IF_ERROR(GetInt(j, "version", v));
   if (!v) return Invalid("Veld 'version' ontbreekt: stuur de versie van de melding mee die u heeft gezien.");
   return *v;
+}
+
+}  // namespace
+
+json MessagesJson(const std::vector<app::MessageView>& messages) {
+  json arr = json::array();
+  for (const auto& m : messages)
+    arr.push_back({{"id", m.message.id}, {"at", FormatInstantIso(m.message.at)}, {"author", m.author},
+                   {"from_reporter", m.from_reporter}, {"visibility", m.message.visibility},
+                   {"visibility_label", m.visibility_label}, {"text", m.message.body}, {"unread", m.unread}});
+  return arr;
 }
 
 json CaseViewJson(const app::CaseView& v, Date today) {
@@ -118,6 +134,8 @@ json CaseViewJson(const app::CaseView& v, Date today) {
   }
   return j;
 }
+
+namespace {
 
 json ListJson(const std::vector<app::CaseListItem>& items) {
   json arr = json::array();
@@ -374,8 +392,11 @@ std::vector<Route> ApiRoutes(Services& s) {
                      n.subject_person_ids.push_back(v.get<Id>());
                    }
                  }
-                 ASSIGN_OR_RETURN(Id id, s.lmm.Register(ctx.actor, n));
-                 return Json(201, {{"id", id}});
+                 // The receipt goes to the reporter (by phone or on paper); it
+                 // is shown once here and must be replaced on first use.
+                 ASSIGN_OR_RETURN(app::IntakeResult res, n.channel == "online" ? s.channel.Submit(n)
+                                                                              : s.channel.RegisterOnBehalf(ctx.actor, n));
+                 return Json(201, {{"id", res.case_id}, {"reference", res.reference}, {"receipt", res.receipt}});
                }, {"channel", "reporter_category", "summary", "description", "unit_id", "reporter_person_id",
                    "reporter_name", "reporter_contact", "received_on", "subject_person_ids"})});
   r.push_back({"GET", "/api/v1/cases/:id(\\d+)", Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&)
@@ -539,6 +560,80 @@ std::vector<Route> ApiRoutes(Services& s) {
                    arr.push_back({{"seq", e.seq}, {"at", FormatInstantIso(e.at)}, {"actor", e.actor}, {"session", e.session},
                                   {"action", e.action}, {"case_id", e.case_id}, {"detail", e.detail}, {"hash", e.hash}});
                  return Json(200, {{"events", arr}});
+               })});
+  // --- messages and the identity vault (staff side) ---
+  r.push_back({"GET", "/api/v1/cases/:id(\\d+)/messages",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 ASSIGN_OR_RETURN(auto msgs, s.channel.Messages(ctx.actor, id));
+                 return Json(200, {{"messages", MessagesJson(msgs)}});
+               })});
+  r.push_back({"POST", "/api/v1/cases/:id(\\d+)/messages",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 std::string visibility, text;
+                 RETURN_IF_ERROR(GetStr(b, "visibility", visibility));
+                 RETURN_IF_ERROR(GetStr(b, "text", text));
+                 ASSIGN_OR_RETURN(Id mid, s.channel.PostMessage(ctx.actor, id, visibility, text));
+                 return Json(201, {{"id", mid}});
+               }, {"visibility", "text"})});
+  r.push_back({"GET", "/api/v1/notifications",
+               Authed(s, [&s](const HttpRequest&, const app::AuthContext& ctx, const json&) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(auto list, s.channel.Notifications(ctx.actor));
+                 json arr = json::array();
+                 for (const auto& u : list)
+                   arr.push_back({{"case_id", u.case_id}, {"reference", u.reference}, {"unread_reporter_messages", u.count}});
+                 return Json(200, {{"notifications", arr}});
+               })});
+  r.push_back({"GET", "/api/v1/cases/:id(\\d+)/identity",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 ASSIGN_OR_RETURN(auto holders, s.vault.Holders(ctx.actor, id));
+                 ASSIGN_OR_RETURN(auto requests, s.vault.Requests(ctx.actor, id));
+                 json h = json::array(), q = json::array();
+                 for (const auto& x : holders)
+                   h.push_back({{"person_id", x.person_id}, {"name", x.name}, {"role", x.role},
+                                {"since", FormatInstantIso(x.since)}, {"basis", x.basis}});
+                 for (const auto& x : requests)
+                   q.push_back({{"id", x.request.id}, {"recipient", x.recipient_name}, {"requested_by", x.requested_by_name},
+                                {"reason", x.request.reason}, {"legal_duty", x.request.legal_duty},
+                                {"legal_reasons", x.request.legal_reasons}, {"state", x.request.state},
+                                {"state_label", x.state_label}, {"consent", x.request.consent}});
+                 return Json(200, {{"holders", h}, {"requests", q}});
+               })});
+  r.push_back({"POST", "/api/v1/cases/:id(\\d+)/identity-requests",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 std::optional<std::int64_t> recipient;
+                 std::string reason, legal_reasons;
+                 RETURN_IF_ERROR(GetInt(b, "recipient_person_id", recipient));
+                 RETURN_IF_ERROR(GetStr(b, "reason", reason));
+                 RETURN_IF_ERROR(GetStr(b, "legal_reasons", legal_reasons));
+                 const bool legal = b.value("legal_duty", false);
+                 ASSIGN_OR_RETURN(Id rid, s.vault.RequestDisclosure(ctx.actor, id, recipient.value_or(0), reason, legal,
+                                                                     legal_reasons));
+                 return Json(201, {{"id", rid}});
+               }, {"recipient_person_id", "reason", "legal_duty", "legal_reasons"})});
+  r.push_back({"POST", "/api/v1/identity-requests/:id(\\d+)/decision",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 RETURN_IF_ERROR(s.vault.Decide(ctx.actor, id, b.value("approve", false)));
+                 return Ok();
+               }, {"approve"})});
+  r.push_back({"POST", "/api/v1/identity-requests/:id(\\d+)/written-consent",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json& b) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 std::optional<std::int64_t> att;
+                 RETURN_IF_ERROR(GetInt(b, "attachment_id", att));
+                 RETURN_IF_ERROR(s.vault.RecordWrittenConsent(ctx.actor, id, att.value_or(0)));
+                 return Ok();
+               }, {"attachment_id"})});
+  r.push_back({"POST", "/api/v1/cases/:id(\\d+)/identity-holders/:person(\\d+)/revoke",
+               Authed(s, [&s](const HttpRequest& req, const app::AuthContext& ctx, const json&) -> absl::StatusOr<HttpResponse> {
+                 ASSIGN_OR_RETURN(Id id, RouteId(req));
+                 Id person = std::stoll(req.route.at("person"));
+                 RETURN_IF_ERROR(s.vault.Revoke(ctx.actor, id, person));
+                 return Ok();
                })});
   return r;
 }

@@ -48,6 +48,7 @@ struct Route {
   std::string method;
   std::string pattern;  // RESTinio express syntax: "/api/v1/cases/:id(\\d+)"
   Handler handler;
+  std::size_t max_body_bytes = 0;  // 0: the server's default limit
 };
 
 // Parses an application/x-www-form-urlencoded body.

@@ -144,13 +144,15 @@ HttpResponse TooLarge(const restinio::request_handle_t& req, std::size_t max_bod
 absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler not_found,
                    std::function<void(std::uint16_t)> on_listening) {
   auto router = std::make_unique<Router>();
+  std::size_t largest_body = opts.max_body_bytes;
   const bool tls = opts.tls_terminated_upstream;
   for (auto& route : routes) {
     auto method = MethodOf(route.method);
     if (!method) return absl::InvalidArgumentError(Cat("unknown method ", route.method));
     Handler h = route.handler;
     std::vector<std::string> names = ParamNames(route.pattern);
-    const std::size_t max_body = opts.max_body_bytes;
+    const std::size_t max_body = route.max_body_bytes ? route.max_body_bytes : opts.max_body_bytes;
+    largest_body = std::max(largest_body, max_body);
     router->add_handler(*method, route.pattern,
                         [h, tls, names, max_body](const restinio::request_handle_t& req,
                                                   restinio::router::route_params_t params) {
@@ -186,7 +188,7 @@ absl::Status Serve(const ServerOptions& opts, std::vector<Route> routes, Handler
                                     .max_field_count(100)
                                     // Bodies up to 4x the limit are read and refused
                                     // with 413; larger ones close the connection.
-                                    .max_body_size(4 * opts.max_body_bytes))
+                                    .max_body_size(std::max(4 * opts.max_body_bytes, largest_body + (1 << 20))))
       .read_next_http_message_timelimit(std::chrono::seconds(30))
       .handle_request_timeout(std::chrono::seconds(30))
       .write_http_response_timelimit(std::chrono::seconds(30));
