@@ -14,6 +14,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);
+  AddReporterRoutes(w, out);
   AddStaticRoutes(w, out);
   // Language switch: kept in a cookie, back to the page it was chosen on.
   out.push_back({"GET", "/taal/:lang(nl|en)", [](const http::HttpRequest& req) {

@@ -78,6 +78,7 @@ void AddCaseRoutes(const Web& w, std::vector<http::Route>& out);
 void AddOtherRoutes(const Web& w, std::vector<http::Route>& out);
 void AddAdminRoutes(const Web& w, std::vector<http::Route>& out);
 void AddStaticRoutes(const Web& w, std::vector<http::Route>& out);
+void AddReporterRoutes(const Web& w, std::vector<http::Route>& out);
 
 }  // namespace waarborg::web
 
