@@ -150,18 +150,35 @@ try {
     await context.close();
   }
 
-  // Employee (no second factor): start, own reports, new report, own case.
+  // Employee (no second factor): start, then the anonymous reporter's
+  // channel: the intake form (empty, with errors), the receipt, the log-in
+  // with the receipt and the reporter's own page.
   {
     const context = await login(base, 'employee');
     await check('/start (medewerker)');
     await visit(base, '/meldingen', '/meldingen (medewerker)');
-    const own = await firstCaseHref();
-    assert(own, 'the employee sees their own report in /meldingen');
-    await visit(base, own, `${own} (medewerker, eigen melding)`);
-    await visit(base, '/meldingen/nieuw', '/meldingen/nieuw (medewerker)');
-    await submit('button:has-text("Melding registreren")');
+    await visit(base, '/melden', '/melden (melder)');
+    await submit('button:has-text("Melding versturen")');
     assert(await page.isVisible('[role=alert]'), 'an empty report shows the error summary');
-    await check('/meldingen/nieuw (medewerker, met foutmeldingen)');
+    await check('/melden (melder, met foutmeldingen)');
+    await page.selectOption('#categorie', { index: 1 });
+    await page.selectOption('#eenheid', { label: 'Eenheid Amsterdam' });
+    await page.fill('#summary', 'Toegankelijkheidsproef');
+    await page.fill('#description', 'Een melding om de pagina\'s van de melder te toetsen.');
+    await submit('button:has-text("Melding versturen")');
+    await check('/melden (bonnummer getoond)');
+    const receipt = (await page.textContent('[data-testid=receipt]')).trim();
+    assert(/^[0-9 ]{19,}$/.test(receipt), `a receipt of digits is shown (got ${receipt})`);
+    await visit(base, '/melden/terug', '/melden/terug');
+    await page.fill('#bonnummer', '1234 5678');
+    await submit('button:has-text("Bekijk mijn melding")');
+    assert(await page.isVisible('[role=alert]'), 'a wrong receipt shows the error summary');
+    await check('/melden/terug (onjuist bonnummer)');
+    await page.fill('#bonnummer', receipt);
+    await submit('button:has-text("Bekijk mijn melding")');
+    assert(pathOf(page) === '/melder', `the receipt opens /melder (at ${page.url()})`);
+    assert((await page.locator('h1').count()) === 1, '/melder has exactly one h1');
+    await check('/melder (melder)');
     const beheer = await page.goto(`${base}/beheer`);
     assert(beheer.status() === 403, `/beheer is 403 for an employee (got ${beheer.status()})`);
     assert((await page.locator('nav a[href="/beheer"]').count()) === 0, 'no Beheer in the menu of an employee');

@@ -251,6 +251,17 @@ class Browser {
     return r;
   }
 
+  // A reporter back through /melden/terug with the receipt.
+  ::testing::AssertionResult LogInWithReceipt(const std::string& receipt) {
+    Response page = Get("/melden/terug");
+    if (page.status != 200) return ::testing::AssertionFailure() << "GET /melden/terug: " << page.status;
+    Response r = Post("/melden/terug", {{"bonnummer", receipt}});
+    if (r.status != 303 || Location(r) != "/melder")
+      return ::testing::AssertionFailure() << "POST /melden/terug: " << r.status << "\n" << r.body;
+    cookie_ = CookieOf(r);
+    return ::testing::AssertionSuccess();
+  }
+
   // Logs in through /inloggen and, when asked, /inloggen/code.
   ::testing::AssertionResult LogIn(const std::string& password = "waarborg-demo") {
     Response page = Get("/inloggen");
@@ -335,6 +346,7 @@ class PagesFlow : public ::testing::Test {
   }
 
   static Browser& B(const std::string& user) { return *browsers_.at(user); }
+  static inline std::map<std::string, std::string> receipts_;
   static std::string CaseUrl(const std::string& id) { return "/meldingen/" + id; }
 
   // GETs the case page as `b` and checks it is a proper page.
@@ -379,32 +391,53 @@ class PagesFlow : public ::testing::Test {
     return CasePage(b, id);
   }
 
-  // The employee files a report online through /meldingen/nieuw; returns its id.
+  // The employee files a report through the public form /melden (no log-in,
+  // leaving their name); keeps the receipt; returns the case id (looked up by
+  // the coordinator).
   static std::string FileReport(const std::string& summary, const std::string& description) {
-    const Browser& e = B("employee");
-    Response page = e.Get("/meldingen/nieuw");
+    Browser anonymous(*server_, "melder");
+    Response page = anonymous.Get("/melden");
     EXPECT_EQ(page.status, 200);
     EXPECT_TRUE(LooksLikeAPage(page));
-    const std::string form = FormWith(page.body, "action=\"/meldingen\"");
-    EXPECT_FALSE(form.empty()) << "no report form on /meldingen/nieuw";
+    const std::string form = FormWith(page.body, "action=\"/melden\"");
+    EXPECT_FALSE(form.empty()) << "no report form on /melden";
     const std::string unit = OptionValue(form, "eenheid", "Eenheid Amsterdam");
     EXPECT_FALSE(unit.empty()) << "Eenheid Amsterdam is not in the unit list";
-    std::string channel;
-    for (const auto& o : Options(form, "kanaal"))
-      if (o.selected) channel = o.value;
-    EXPECT_EQ(channel, "online") << "an employee's report is online by default";
-    EXPECT_FALSE(Contains(form, "name=\"naam_melder\"")) << "the employee is not asked for a reporter's name";
-    Response r = e.Post("/meldingen", {{"csrf", InputValue(form, "csrf")},
-                                       {"kanaal", channel},
-                                       {"categorie", OptionValue(form, "categorie", "Ambtenaar")},
-                                       {"samenvatting", summary},
-                                       {"beschrijving", description},
-                                       {"eenheid", unit},
-                                       {"betrokkenen", ""}});
-    EXPECT_EQ(r.status, 303) << r.body;
-    const std::string loc = Location(r);
-    EXPECT_EQ(loc.rfind("/meldingen/", 0), 0u) << loc;
-    return loc.size() > 11 ? loc.substr(11) : "";
+    Response r = anonymous.Post("/melden", {{"categorie", OptionValue(form, "categorie", "Ambtenaar")},
+                                            {"eenheid", unit},
+                                            {"summary", summary},
+                                            {"description", description},
+                                            {"naam", kReporterName}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string marker = "data-testid=\"receipt\"><strong>";
+    const size_t at = r.body.find(marker);
+    EXPECT_NE(at, std::string::npos) << "no receipt shown";
+    if (at == std::string::npos) return "";
+    const size_t from = at + marker.size();
+    const std::string receipt = r.body.substr(from, r.body.find("</strong>", from) - from);
+    EXPECT_GE(std::count_if(receipt.begin(), receipt.end(), ::isdigit), 16) << receipt;
+    // The coordinator finds it under "Wacht op bemensing" on the start page.
+    const std::string waiting = StartSection(B("coordinator").Get("/start").body, "bemensing");
+    const size_t s_at = waiting.find(summary);
+    const size_t href = s_at == std::string::npos ? std::string::npos : waiting.rfind("href=\"/meldingen/", s_at);
+    if (href == std::string::npos) {
+      ADD_FAILURE() << "the coordinator does not see the new report";
+      return "";
+    }
+    const size_t id_at = href + 17;
+    const std::string id = waiting.substr(id_at, waiting.find('"', id_at) - id_at);
+    receipts_[id] = receipt;
+    return id;
+  }
+
+  // The reporter's own page, through the receipt.
+  static std::string ReporterPage(const std::string& id) {
+    Browser reporter(*server_, "melder");
+    reporter.MustNeverSee(kWeighingMarker);
+    EXPECT_TRUE(reporter.LogInWithReceipt(receipts_.at(id)));
+    Response r = reporter.Get("/melder");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.body;
   }
 
   // Coordinator staffs with vpi1 (reporter's VPI) and vpi2 (weighing VPI).
@@ -479,7 +512,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   // 1. The employee files a report and lands on its page.
   const std::string id = FileReport("Uren gedeclareerd op rustdagen", "Op het bureau worden uren gedeclareerd die niet gewerkt zijn.");
   ASSERT_FALSE(id.empty());
-  std::string page = CasePage(employee, id);
+  std::string page = ReporterPage(id);
   EXPECT_EQ(StateOf(page), "Wacht op bemensing");
   EXPECT_TRUE(Contains(page, "Uren gedeclareerd op rustdagen"));
   EXPECT_TRUE(Contains(page, "Uw melding is ontvangen"));
@@ -499,7 +532,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   // 3. Staffing.
   page = Staff(id);
   EXPECT_EQ(StateOf(page), "Bemenst, toets aan de definitie");
-  EXPECT_EQ(StateOf(CasePage(employee, id)), "Bemenst, toets aan de definitie");
+  EXPECT_EQ(StateOf(ReporterPage(id)), "Bemenst, toets aan de definitie");
   EXPECT_TRUE(Contains(CasePage(vpi1, id), kReporterName)) << "the reporter's VPI sees the identity";
 
   // 4. The weighing VPI records the definition test: the weighing starts.
@@ -513,7 +546,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   EXPECT_TRUE(Contains(page, "15-01-2099"));
   // The reporter hears only the expected end date (dd-mm-jjjj); the reporter's
   // VPI the same (MustNeverSee checks the reasoning on every page they open).
-  page = CasePage(employee, id);
+  page = ReporterPage(id);
   EXPECT_TRUE(Contains(page, "15-01-2099")) << "the reporter is told when the weighing should be done";
   EXPECT_FALSE(Contains(CasePage(vpi1, id), "id=\"stap-weging\"")) << "reporter's VPI must not weigh";
 
@@ -544,7 +577,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   EXPECT_TRUE(Contains(page, kWeighingMarker)) << "the reviewer sees the weighing";
   page = Step(vpi3, id, "toets", {{"agrees", "ja"}, {"opinion", "Reviewmotivering: eens."}});
   EXPECT_EQ(StateOf(page), "Wegingsonderzoek");
-  EXPECT_FALSE(Contains(CasePage(employee, id), "Reviewmotivering"));
+  EXPECT_FALSE(Contains(ReporterPage(id), "Reviewmotivering"));
   EXPECT_FALSE(Contains(CasePage(vpi1, id), "Reviewmotivering"));
 
   // 8. Advice.
@@ -553,7 +586,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   EXPECT_EQ(StateOf(page), "Advies bij het bevoegd gezag");
   EXPECT_TRUE(Contains(page, advice));
   // The communication gate: not yet to the reporter or the reporter's VPI.
-  page = CasePage(employee, id);
+  page = ReporterPage(id);
   EXPECT_EQ(StateOf(page), "Advies bij het bevoegd gezag");
   EXPECT_FALSE(Contains(page, kAdviceMarker)) << "advice shown to the reporter before the decision";
   EXPECT_FALSE(Contains(CasePage(vpi1, id), kAdviceMarker)) << "advice shown to the reporter's VPI before the decision";
@@ -569,7 +602,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   EXPECT_EQ(StateOf(page), "Onderzoek door ad-hoccommissie");
 
   // Decided: now the reporter (and the reporter's VPI) see the advice.
-  page = CasePage(employee, id);
+  page = ReporterPage(id);
   EXPECT_EQ(StateOf(page), "Onderzoek door ad-hoccommissie");
   EXPECT_TRUE(Contains(page, advice)) << "the reporter should see the adopted advice after the decision";
   EXPECT_TRUE(Contains(page, "onderzoekscommissie"));
@@ -602,7 +635,7 @@ TEST_F(PagesFlow, WholeLmmTrackThroughTheFormsOnly) {
   EXPECT_TRUE(Contains(page, when)) << "the signal is shown with its date";
   EXPECT_TRUE(Contains(CasePage(coordinator, id), "Benadelingssignaal"));
   EXPECT_FALSE(Contains(CasePage(vpi2, id), "Benadelingssignaal"));
-  page = CasePage(employee, id);
+  page = ReporterPage(id);
   EXPECT_FALSE(Contains(page, "Benadelingssignaal"));
   EXPECT_TRUE(Contains(page, feedback)) << "the reporter sees the feedback";
 

@@ -190,10 +190,19 @@ HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::R
   Data d;
   d.set("csrf", ctx.session.csrf_token);
   d.set("reference", view->c.reference);
+  d.set("summary", view->c.summary);
   d.set("state", std::string(LmmStateLabelNl(view->c.state)));
   d.set("status", view->status_for_reporter);
   d.set("received_on", DateText(view->c.received_on));
   if (ctx.session.must_replace_receipt) d.set("must_replace", true);
+  // After the authority's decision the reporter may know the advice and the
+  // decision (the communication gate, DOMAIN §2).
+  if (view->outcome_visible && view->c.advice) SetIf(d, "advice", view->c.advice->reasoning);
+  if (view->outcome_visible && view->c.decision) {
+    SetIf(d, "decision", view->c.decision->adopts_advice ? w.r->T(Lang(req), "reporter_decision_adopted")
+                                                         : w.r->T(Lang(req), "reporter_decision_deviates"));
+    SetIf(d, "decision_notes", view->c.decision->notes);
+  }
   SetIf(d, "notice", notice);
   const Date today = w.s.lmm.Today();
   Data deadlines{Data::type::list};

@@ -50,7 +50,13 @@ struct NavItem {
 
 std::vector<NavItem> NavFor(const Actor& a) {
   std::vector<NavItem> nav = {{"/start", "nav_start"}, {"/meldingen", "nav_cases"}};
-  if (a.Has(Role::kEmployee) || a.IsAdvisor()) nav.push_back({"/meldingen/nieuw", "nav_new_case"});
+  // Staff register reports taken by phone or in person; everyone reports
+  // their own suspicions through the anonymous channel (no account link).
+  if (a.IsAdvisor()) {
+    nav.push_back({"/meldingen/nieuw", "nav_new_case"});
+  } else if (a.Has(Role::kEmployee)) {
+    nav.push_back({"/melden", "nav_new_case"});
+  }
   if (a.IsAdvisor()) {
     nav.push_back({"/termijnen", "nav_deadlines"});
     nav.push_back({"/activiteiten", "nav_activities"});
