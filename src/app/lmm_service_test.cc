@@ -1,5 +1,6 @@
 // The LMM use cases end to end on a real SQLite file (DOMAIN §2, §8).
 #include "app/lmm_service.h"
+#include "app/retention.h"
 
 #include <stdlib.h>
 
@@ -538,6 +539,81 @@ TEST_F(LmmServiceTest, VpiActivitiesAreRegisteredAndTheCoordinatorSeesAll) {
   EXPECT_EQ(svc_->RecordActivity(reporter_, a).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(svc_->ListActivities(reporter_vpi_)->size(), 1u);  // a VPI sees their own
   EXPECT_EQ(svc_->ListActivities(coordinator_)->size(), 2u);   // the coordinator sees all
+}
+
+}  // namespace
+}  // namespace waarborg::app
+
+// --- issue 3: the identity vault and retention, at the service level ---
+namespace waarborg::app {
+namespace {
+
+TEST_F(LmmServiceTest, IdentityIsSealedAndOpensOnlyWithAHoldersOwnKey) {
+  const Id id = RegisterByVpi();
+  // The coordinator (sealed at intake) and the registering VPI hold it.
+  auto coord = svc_->Open(coordinator_, id);
+  ASSERT_TRUE(coord.ok());
+  EXPECT_EQ(coord->reporter_display, "Melder Meijer");
+  // The same coordinator without an unlocked vault (e.g. the server alone,
+  // with the database and the master key) sees only the pseudonym.
+  Actor locked = coordinator_;
+  locked.vault_secret.clear();
+  auto v = svc_->Open(locked, id);
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->identity_visible);
+  EXPECT_EQ(v->reporter_display, v->c.pseudonym);
+  // Another person's key does not open the coordinator's seal.
+  Actor wrong_key = coordinator_;
+  wrong_key.vault_secret = weighing_vpi_.vault_secret;
+  EXPECT_FALSE(svc_->Open(wrong_key, id)->identity_visible);
+  // Nothing in the database spells the name or the contact.
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
+    for (const auto& s : tx.ListIdentitySeals(id)) {
+      EXPECT_EQ(s.sealed.find("Meijer"), std::string::npos);
+      EXPECT_EQ(s.sealed.find("06-11223344"), std::string::npos);
+    }
+    for (const auto& e : tx.ListCaseEvents(id)) EXPECT_EQ(e.text.find("Meijer"), std::string::npos) << e.text;
+    return absl::OkStatus();
+  }).ok());
+}
+
+TEST_F(LmmServiceTest, StaffingSealsTheIdentityToBothVpis) {
+  const Id id = RegisterByVpi();
+  ASSERT_TRUE(svc_->Staff(coordinator_, id, 1, reporter_vpi_.person_id, weighing_vpi_.person_id).ok());
+  EXPECT_TRUE(svc_->Open(weighing_vpi_, id)->identity_visible);
+  // A coordinator whose vault is shut cannot staff: the reporter conflict
+  // check would be blind.
+  const Id other = RegisterByVpi();
+  Actor locked = coordinator_;
+  locked.vault_secret.clear();
+  EXPECT_EQ(svc_->Staff(locked, other, 1, reporter_vpi_.person_id, weighing_vpi_.person_id).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(LmmServiceTest, RetentionDestroysAnExpiredReferredCase) {
+  const Id id = RegisterByVpi();
+  const Id open_case = RegisterByVpi();
+  ASSERT_TRUE(svc_->Staff(coordinator_, id, 1, reporter_vpi_.person_id, weighing_vpi_.person_id).ok());
+  DefinitionTest t = Misstand();
+  t.exclusions = {"labour_dispute"};
+  t.referral = "hrm";
+  ASSERT_TRUE(svc_->RecordDefinitionTest(weighing_vpi_, id, 2, t).ok());
+  Retention job(*store_, clock_);
+  EXPECT_EQ(*job.RunOnce(), 0);  // not yet expired
+  clock_.Advance(366LL * 24 * kHour);
+  EXPECT_EQ(*job.RunOnce(), 1);
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
+    EXPECT_EQ(tx.GetCase(id).status().code(), absl::StatusCode::kNotFound);
+    EXPECT_TRUE(tx.ListIdentitySeals(id).empty());
+    EXPECT_TRUE(tx.ListCaseEvents(id).empty());
+    EXPECT_TRUE(tx.GetCase(open_case).ok());  // an open case is kept
+    return absl::OkStatus();
+  }).ok());
+  // The trail keeps only that it existed and was destroyed.
+  auto destroyed = Audit("case.destroyed");
+  ASSERT_EQ(destroyed.size(), 1u);
+  EXPECT_EQ(destroyed[0].case_id, std::to_string(id));
+  EXPECT_EQ(destroyed[0].actor, "system");
 }
 
 }  // namespace
