@@ -11,7 +11,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
   libsqlite3-dev sqlite3 libsodium-dev liboath-dev libkainjow-mustache-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  tzdata wrk jq
+  tzdata wrk jq mat2
   chromium nodejs npm
 )
 
