@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "adapters/crypto/crypto.h"
 #include "adapters/crypto/sealing.h"
+#include "app/service_support.h"
 #include "core/access/access.h"
 #include "core/common/status.h"
 
@@ -28,28 +29,9 @@ std::optional<ReporterIdentity> IdentityFromJson(std::string_view text) {
   return i;
 }
 
-bool HasRole(StoreTx& tx, Id person, Role role) {
-  auto acc = tx.AccountOfPerson(person);
-  if (!acc) return false;
-  auto a = tx.GetAccount(*acc);
-  return a.ok() && !a->disabled && a->roles.count(role);
-}
-
-std::string NameOf(StoreTx& tx, Id person) {
-  auto p = tx.GetPerson(person);
-  return p.ok() ? p->name : "";
-}
-
 absl::Status Audit(StoreTx& tx, const Actor& actor, Instant at, std::string action, Id case_id,
                    std::string detail = "") {
-  AuditEvent e;
-  e.at = at;
-  const bool reporter = actor.reporter_case != 0;
-  e.actor = reporter ? "melder" : actor.username;
-  e.session = reporter ? "" : actor.session_id;
-  e.action = std::move(action);
-  e.case_id = std::to_string(case_id);
-  e.detail = std::move(detail);
+  AuditEvent e = AuditAs(actor, at, std::move(action), case_id, std::move(detail));
   return tx.AppendAudit(e);
 }
 
@@ -79,9 +61,9 @@ std::string_view RequestStateLabelNl(std::string_view s) {
 std::string HolderRole(StoreTx& tx, const LmmCase& c, Id person) {
   if (c.reporter_advisor_id == person) return "VPI van de melder";
   if (c.weighing_advisor_id == person) return "Wegende VPI";
-  if (HasRole(tx, person, Role::kCoordinator)) return "Coördinator";
+  if (HasRole(tx, person, {Role::kCoordinator})) return "Coördinator";
   if (c.registered_by_person == person) return "VPI die de melding registreerde";
-  if (HasRole(tx, person, Role::kCompetentAuthority)) return "Bevoegd gezag";
+  if (HasRole(tx, person, {Role::kCompetentAuthority})) return "Bevoegd gezag";
   return "Ontvanger na verzoek";
 }
 
@@ -113,7 +95,7 @@ absl::Status SealIdentityTo(StoreTx& tx, const ReporterIdentity& ident, Id perso
   auto k = tx.GetPersonKey(person);
   if (!k)
     return absl::FailedPreconditionError(
-        Cat(NameOf(tx, person), " heeft nog geen persoonlijke sleutel (eerst inloggen)."));
+        Cat(PersonName(tx, person), " heeft nog geen persoonlijke sleutel (eerst inloggen)."));
   std::string json = IdentityToJson(ident);
   IdentitySeal seal{ident.case_id, person, crypto::SealTo(k->public_key, json), at, std::string(basis)};
   crypto::Wipe(json);
@@ -138,7 +120,7 @@ bool HasIdentity(StoreTx& tx, Id case_id) { return !tx.ListIdentitySeals(case_id
 std::vector<Id> CoordinatorHolders(StoreTx& tx) {
   std::vector<Id> out;
   for (const Person& p : tx.ListAdvisors()) {
-    if (HasRole(tx, p.id, Role::kCoordinator) && tx.GetPersonKey(p.id)) out.push_back(p.id);
+    if (HasRole(tx, p.id, {Role::kCoordinator}) && tx.GetPersonKey(p.id)) out.push_back(p.id);
   }
   return out;
 }
@@ -151,7 +133,7 @@ absl::StatusOr<std::vector<HolderView>> IdentityVault::Holders(const Actor& acto
     ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(case_id));
     RETURN_IF_ERROR(access::CheckCase(actor, access::RelationOf(actor, c), c, access::CaseAction::kRead));
     for (const auto& s : tx.ListIdentitySeals(case_id)) {
-      out.push_back({s.person_id, NameOf(tx, s.person_id), HolderRole(tx, c, s.person_id), s.granted_at,
+      out.push_back({s.person_id, PersonName(tx, s.person_id), HolderRole(tx, c, s.person_id), s.granted_at,
                      std::string(BasisLabelNl(s.basis))});
     }
     return absl::OkStatus();
@@ -169,8 +151,8 @@ absl::StatusOr<std::vector<IdentityRequestView>> IdentityVault::Requests(const A
     if (!rel.is_reporter && !tx.GetIdentitySeal(case_id, actor.person_id)) return absl::OkStatus();
     for (auto& r : tx.ListIdentityRequests(case_id)) {
       IdentityRequestView v;
-      v.requested_by_name = NameOf(tx, r.requested_by);
-      v.recipient_name = NameOf(tx, r.recipient);
+      v.requested_by_name = PersonName(tx, r.requested_by);
+      v.recipient_name = PersonName(tx, r.recipient);
       v.state_label = std::string(RequestStateLabelNl(r.state));
       v.request = std::move(r);
       out.push_back(std::move(v));
@@ -216,22 +198,22 @@ absl::StatusOr<Id> IdentityVault::RequestDisclosure(const Actor& actor, Id case_
       // DOMAIN §8: the reporter is told first, with written reasons.
       r.notified_at = now;
       Message m{.case_id = case_id, .at = now, .author_person = actor.person_id, .visibility = "reporter",
-                .body = Cat("Wij moeten uw identiteit bekendmaken aan ", NameOf(tx, recipient),
+                .body = Cat("Wij moeten uw identiteit bekendmaken aan ", PersonName(tx, recipient),
                             " omdat een wettelijke plicht dat vereist. De redenen:\n\n", legal_reasons)};
       RETURN_IF_ERROR(tx.InsertMessage(m).status());
     }
     ASSIGN_OR_RETURN(id, tx.InsertIdentityRequest(r));
     RETURN_IF_ERROR(Timeline(tx, case_id, now, actor.person_id, "team",
-                             legal_duty ? Cat("Verzoek om de identiteit bekend te maken aan ", NameOf(tx, recipient),
+                             legal_duty ? Cat("Verzoek om de identiteit bekend te maken aan ", PersonName(tx, recipient),
                                               " wegens een wettelijke plicht; de melder is vooraf schriftelijk "
                                               "geïnformeerd.")
-                                        : Cat("Verzoek om de identiteit bekend te maken aan ", NameOf(tx, recipient),
+                                        : Cat("Verzoek om de identiteit bekend te maken aan ", PersonName(tx, recipient),
                                               "; wacht op toestemming van de melder.")));
     return Audit(tx, actor, now, legal_duty ? "identity.request_legal_duty" : "identity.request", case_id,
                  Cat("verzoek ", id));
   }));
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) { return Audit(tx, actor, now, "identity.request_denied", case_id); }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, "identity.request_denied", case_id));
     return denied;
   }
   return id;
@@ -311,7 +293,7 @@ absl::Status IdentityVault::Decide(const Actor& actor, Id request_id, bool appro
     r.decided_by = actor.person_id;
     r.decided_at = now;
     RETURN_IF_ERROR(tx.UpdateIdentityRequest(r));
-    const std::string who = NameOf(tx, r.recipient);
+    const std::string who = PersonName(tx, r.recipient);
     RETURN_IF_ERROR(Timeline(tx, r.case_id, now, actor.person_id, "case",
                              approve ? Cat("De identiteit van de melder is bekendgemaakt aan ", who, ".")
                                      : Cat("Het verzoek om de identiteit bekend te maken aan ", who,
@@ -320,7 +302,7 @@ absl::Status IdentityVault::Decide(const Actor& actor, Id request_id, bool appro
                  Cat("verzoek ", r.id, approve ? Cat(", ontvanger persoon ", r.recipient) : ""));
   }));
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) { return Audit(tx, actor, now, "identity.decide_denied", case_id); }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, "identity.decide_denied", case_id));
     return denied;
   }
   return absl::OkStatus();
@@ -336,7 +318,7 @@ absl::Status IdentityVault::Revoke(const Actor& actor, Id case_id, Id person) {
       return Conflict("De laatste houder kan niet worden verwijderd: dan is de identiteit voorgoed verloren.");
     RETURN_IF_ERROR(tx.DeleteIdentitySeal(case_id, person));
     RETURN_IF_ERROR(Timeline(tx, case_id, now, actor.person_id, "case",
-                             Cat("Toegang tot de identiteit van de melder ingetrokken voor ", NameOf(tx, person), ".")));
+                             Cat("Toegang tot de identiteit van de melder ingetrokken voor ", PersonName(tx, person), ".")));
     return Audit(tx, actor, now, "identity.revoked", case_id, Cat("persoon ", person));
   });
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "adapters/crypto/crypto.h"
 #include "app/identity_vault.h"
+#include "app/service_support.h"
 #include "core/common/status.h"
 
 namespace waarborg::app {
@@ -61,26 +62,6 @@ bool In(const C& c, const T& v) {
 
 bool TrimmedEmpty(const std::string& s) { return absl::StripAsciiWhitespace(s).empty(); }
 
-// Reporter actions are audited without the account, so the trail cannot be
-// used to find out who reported (DOMAIN §8).
-AuditEvent AuditFor(const Actor& a, bool as_reporter, Instant at, std::string action, Id case_id,
-                    std::string detail = "") {
-  AuditEvent e;
-  e.at = at;
-  e.actor = as_reporter ? "melder" : a.username;
-  e.session = as_reporter ? "" : a.session_id;
-  e.action = std::move(action);
-  e.case_id = case_id ? std::to_string(case_id) : "";
-  e.detail = std::move(detail);
-  return e;
-}
-
-std::string PersonName(StoreTx& tx, std::optional<Id> id) {
-  if (!id || *id == 0) return "";
-  auto p = tx.GetPerson(*id);
-  return p.ok() ? p->name : "";
-}
-
 std::string NewPseudonym() {
   std::string t = crypto::RandomToken(6);
   std::string out;
@@ -120,18 +101,6 @@ std::string StatusForReporter(const LmmCase& c) {
     }
   }
   return "";
-}
-
-// Whether `person` has an enabled account holding one of `roles`.
-bool HasRole(StoreTx& tx, Id person, std::initializer_list<Role> roles) {
-  auto acc = tx.AccountOfPerson(person);
-  if (!acc) return false;
-  auto a = tx.GetAccount(*acc);
-  if (!a.ok() || a->disabled) return false;
-  for (Role r : roles) {
-    if (a->roles.count(r)) return true;
-  }
-  return false;
 }
 
 bool IsActiveAdvisor(StoreTx& tx, Id person) {
@@ -278,9 +247,11 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
     std::optional<ReporterIdentity> ident;
     // Besides the two VPIs and the coordinator: whoever an approved,
     // consented disclosure request sealed it to.
-    const auto seal = tx.GetIdentitySeal(case_id, actor.person_id);
-    const bool granted_by_request = seal && seal->basis == "request";
-    if ((access::Can(actor, rel, c, CaseAction::kReadIdentity) || granted_by_request) && !v.is_reporter_view)
+    const auto granted_by_request = [&] {
+      const auto seal = tx.GetIdentitySeal(case_id, actor.person_id);
+      return seal && seal->basis == "request";
+    };
+    if (!v.is_reporter_view && (access::Can(actor, rel, c, CaseAction::kReadIdentity) || granted_by_request()))
       ident = OpenIdentity(tx, actor, case_id);
     v.identity_visible = ident.has_value();
     v.weighing_visible = !v.is_reporter_view && access::Can(actor, rel, c, CaseAction::kReadWeighing);
@@ -347,10 +318,7 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
     return tx.AppendAudit(a);
   }));
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
-      AuditEvent a = AuditFor(actor, false, now, "case.read_denied", case_id);
-      return tx.AppendAudit(a);
-    }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, "case.read_denied", case_id));
     return denied;
   }
   return v;
@@ -494,11 +462,7 @@ absl::Status LmmService::Mutate(
     return tx.AppendAudit(a);
   });
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
-      AuditEvent a = AuditFor(actor, false, now,
-                              Cat("case.", access::CaseActionName(action), "_denied"), case_id);
-      return tx.AppendAudit(a);
-    }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, Cat("case.", access::CaseActionName(action), "_denied"), case_id));
   }
   return result;
 }
@@ -705,10 +669,7 @@ absl::Status LmmService::RecordProtection(const Actor& actor, Id case_id, const 
     return tx.AppendAudit(a);
   });
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
-      AuditEvent a = AuditFor(actor, false, now, "case.protection_denied", case_id);
-      return tx.AppendAudit(a);
-    }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, "case.protection_denied", case_id));
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // The LMM use cases end to end on a real SQLite file (DOMAIN §2, §8).
 #include "app/lmm_service.h"
+#include "app/identity_vault.h"
 #include "app/retention.h"
 
 #include <stdlib.h>
@@ -590,7 +591,8 @@ TEST_F(LmmServiceTest, StaffingSealsTheIdentityToBothVpis) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(LmmServiceTest, RetentionDestroysAnExpiredReferredCase) {
+// DOMAIN §8 (records): a report is kept no longer than necessary.
+TEST_F(LmmServiceTest, ReportIsKeptNoLongerThanNecessaryRetentionDestroysIt) {
   const Id id = RegisterByVpi();
   const Id open_case = RegisterByVpi();
   ASSERT_TRUE(svc_->Staff(coordinator_, id, 1, reporter_vpi_.person_id, weighing_vpi_.person_id).ok());
@@ -614,6 +616,48 @@ TEST_F(LmmServiceTest, RetentionDestroysAnExpiredReferredCase) {
   ASSERT_EQ(destroyed.size(), 1u);
   EXPECT_EQ(destroyed[0].case_id, std::to_string(id));
   EXPECT_EQ(destroyed[0].actor, "system");
+}
+
+}  // namespace
+}  // namespace waarborg::app
+
+namespace waarborg::app {
+namespace {
+
+// DOMAIN §2: a VPI never discloses the reporter's identity without the
+// reporter's written consent (here a signed form the VPI uploads), and a
+// second person approves.
+TEST_F(LmmServiceTest, VpiDisclosesIdentityOnlyWithTheReportersWrittenConsent) {
+  const Id id = RegisterByVpi();
+  ASSERT_TRUE(svc_->Staff(coordinator_, id, 1, reporter_vpi_.person_id, weighing_vpi_.person_id).ok());
+  IdentityVault vault(*store_, clock_);
+  auto request = vault.RequestDisclosure(reporter_vpi_, id, authority_.person_id, "Besluit over maatregelen.", false, "");
+  ASSERT_TRUE(request.ok()) << request.status();
+  // Without consent nobody can approve.
+  EXPECT_FALSE(vault.Decide(coordinator_, *request, true).ok());
+  Id form = 0;
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+    Attachment a;
+    a.case_id = id;
+    a.filename = "toestemming.pdf";
+    a.media_type = "application/pdf";
+    a.data = "%PDF-1.4 ondertekend";
+    a.size = static_cast<std::int64_t>(a.data.size());
+    a.uploaded_by = reporter_vpi_.person_id;
+    ASSIGN_OR_RETURN(form, tx.InsertAttachment(a));
+    return absl::OkStatus();
+  }).ok());
+  // Only a holder records it; the requester does not approve their own request.
+  EXPECT_EQ(vault.RecordWrittenConsent(stranger_, *request, form).code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(vault.RecordWrittenConsent(reporter_vpi_, *request, form).ok());
+  EXPECT_EQ(vault.Decide(reporter_vpi_, *request, true).code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(vault.Decide(coordinator_, *request, true).ok());
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
+    EXPECT_TRUE(OpenIdentity(tx, authority_, id).has_value());
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(Audit("identity.consent_written").size(), 1u);
+  EXPECT_EQ(Audit("identity.granted").size(), 1u);
 }
 
 }  // namespace

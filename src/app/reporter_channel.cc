@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "adapters/crypto/crypto.h"
 #include "adapters/crypto/sealing.h"
+#include "app/service_support.h"
 #include "core/access/access.h"
 #include "core/common/status.h"
 
@@ -14,19 +15,10 @@ namespace {
 constexpr std::string_view kGlobalFailureKey = "receipt:all";
 constexpr std::size_t kMaxMessageBytes = 20000;
 
+// A reporter's audit event: "melder", never an account, session or address
+// (DOMAIN §8).
 AuditEvent ReporterAudit(Instant at, std::string action, Id case_id, std::string detail = "") {
-  AuditEvent e;
-  e.at = at;
-  e.actor = "melder";  // never an account, session or address (DOMAIN §8)
-  e.action = std::move(action);
-  e.case_id = case_id ? std::to_string(case_id) : "";
-  e.detail = std::move(detail);
-  return e;
-}
-
-std::string PersonName(StoreTx& tx, Id id) {
-  auto p = tx.GetPerson(id);
-  return p.ok() ? p->name : "";
+  return AuditFor(Actor{}, /*as_reporter=*/true, at, std::move(action), case_id, std::move(detail));
 }
 
 bool ValidEmail(std::string_view e) {
@@ -57,14 +49,13 @@ absl::StatusOr<std::string> ReporterChannel::InstallationSalt() {
   std::string salt;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     if (auto s = tx.GetSetting("receipt_salt")) {
-      salt.resize(s->size() / 2);
-      for (std::size_t i = 0; i < salt.size(); ++i) salt[i] = static_cast<char>(std::stoi(s->substr(2 * i, 2), nullptr, 16));
+      salt = *s;
       return absl::OkStatus();
     }
-    salt = crypto::RandomBytes(crypto::kReceiptSaltBytes);
-    std::string hex;
-    for (unsigned char ch : salt) hex += fmt::format("{:02x}", ch);
-    return tx.SetSetting("receipt_salt", hex);
+    // 12 random bytes as 16 URL-safe characters: the 16-byte salt, storable as text.
+    salt = crypto::RandomToken(12);
+    static_assert(crypto::kReceiptSaltBytes == 16);
+    return tx.SetSetting("receipt_salt", salt);
   }));
   std::lock_guard lock(mu_);
   salt_ = salt;
@@ -264,14 +255,7 @@ absl::StatusOr<std::vector<MessageView>> ReporterChannel::Messages(const Actor& 
       out.push_back(std::move(v));
     }
     if (newest > last_read) RETURN_IF_ERROR(tx.MarkMessagesRead(case_id, reader, newest));
-    AuditEvent e = rel.is_reporter ? ReporterAudit(now, "message.read", case_id) : AuditEvent{};
-    if (!rel.is_reporter) {
-      e.at = now;
-      e.actor = actor.username;
-      e.session = actor.session_id;
-      e.action = "message.read";
-      e.case_id = std::to_string(case_id);
-    }
+    AuditEvent e = AuditAs(actor, now, "message.read", case_id);
     return tx.AppendAudit(e);
   }));
   return out;
@@ -312,26 +296,11 @@ absl::StatusOr<Id> ReporterChannel::PostMessage(const Actor& actor, Id case_id, 
     }
     // The author has read what they wrote.
     RETURN_IF_ERROR(tx.MarkMessagesRead(case_id, m.author_person, id));
-    AuditEvent e;
-    if (rel.is_reporter) {
-      e = ReporterAudit(now, "message.post", case_id, Cat(attachments.size(), " bijlagen"));
-    } else {
-      e.at = now;
-      e.actor = actor.username;
-      e.session = actor.session_id;
-      e.action = "message.post";
-      e.case_id = std::to_string(case_id);
-      e.detail = Cat(visibility, ", ", attachments.size(), " bijlagen");
-    }
+    AuditEvent e = AuditAs(actor, now, "message.post", case_id, Cat(visibility, ", ", attachments.size(), " bijlagen"));
     return tx.AppendAudit(e);
   }));
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
-      AuditEvent e{.at = now, .actor = actor.reporter_case ? "melder" : actor.username,
-                   .session = actor.reporter_case ? "" : actor.session_id, .action = "message.post_denied",
-                   .case_id = std::to_string(case_id)};
-      return tx.AppendAudit(e);
-    }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, "message.post_denied", case_id));
     return denied;
   }
   return id;
@@ -367,18 +336,11 @@ absl::StatusOr<Attachment> ReporterChannel::Download(const Actor& actor, Id atta
       out = Attachment{};
       return absl::OkStatus();
     }
-    AuditEvent e{.at = now, .actor = rel.is_reporter ? "melder" : actor.username,
-                 .session = rel.is_reporter ? "" : actor.session_id, .action = "attachment.read",
-                 .case_id = std::to_string(out.case_id), .detail = Cat("bijlage ", attachment_id)};
+    AuditEvent e = AuditAs(actor, now, "attachment.read", out.case_id, Cat("bijlage ", attachment_id));
     return tx.AppendAudit(e);
   }));
   if (!denied.ok()) {
-    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) {
-      AuditEvent e{.at = now, .actor = actor.reporter_case ? "melder" : actor.username,
-                   .session = actor.reporter_case ? "" : actor.session_id, .action = "attachment.read_denied",
-                   .case_id = std::to_string(case_id)};
-      return tx.AppendAudit(e);
-    }));
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, "attachment.read_denied", case_id));
     return denied;
   }
   return out;

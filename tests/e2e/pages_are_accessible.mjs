@@ -10,45 +10,26 @@
 // Exit 0 on success, 1 on failure. Needs /usr/bin/chromium, playwright-core
 // and @axe-core/playwright (npm install in the repository root).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { startServer, totp, reportFailure, stopServer } from './support.mjs';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  startServer, totp, reportFailure, stopServer, requireFromRepo, CHROMIUM, PASSWORD, binaryArg, testDirs, assert, pathOf,
+} from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
-const require = createRequire(join(repo, 'package.json'));
-const { chromium } = require('playwright-core');
-const { AxeBuilder } = require('@axe-core/playwright');
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const { chromium } = requireFromRepo('playwright-core');
+const { AxeBuilder } = requireFromRepo('@axe-core/playwright');
 // A11Y_BEST_PRACTICE=1 adds axe's best-practice rules (landmarks, heading
 // order, ...) to the run.
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
   ...(process.env.A11Y_BEST_PRACTICE === '1' ? ['best-practice'] : [])];
 const FAIL_IMPACTS = new Set(['serious', 'critical']);
-const PASSWORD = 'waarborg-demo';
 
-const binary = process.argv[2];
-if (!binary) {
-  console.error('usage: node pages_are_accessible.mjs <waarborg-binary>');
-  process.exit(1);
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'waarborg-a11y-'));
-const dataDir = join(tmp, 'data');
+const binary = binaryArg('pages_are_accessible.mjs');
+const { tmp, dataDir } = testDirs('waarborg-a11y-');
 const log = (...a) => console.log('[a11y]', ...a);
 
 // ---------------------------------------------------------------- helpers
 
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
-
-const pathOf = (page) => new URL(page.url()).pathname;
 
 // ---------------------------------------------------------------- the test
 

@@ -10,37 +10,18 @@
 // Exit 0 on success, 1 on failure. Needs /usr/bin/chromium and playwright-core
 // (npm install in the repository root).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { startServer, totp, reportFailure, stopServer } from './support.mjs';
+import { rmSync } from 'node:fs';
+import {
+  startServer, totp, reportFailure, stopServer, requireFromRepo, CHROMIUM, PASSWORD, binaryArg, testDirs, assert, pathOf,
+} from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
-const require = createRequire(join(repo, 'package.json'));
-const { chromium } = require('playwright-core');
+const { chromium } = requireFromRepo('playwright-core');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const PASSWORD = 'waarborg-demo';
-const binary = process.argv[2];
-if (!binary) {
-  console.error('usage: node reporter_channel.mjs <waarborg-binary>');
-  process.exit(1);
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'waarborg-reporter-'));
-const dataDir = join(tmp, 'data');
+const binary = binaryArg('reporter_channel.mjs');
+const { tmp, dataDir } = testDirs('waarborg-reporter-');
 const log = (...a) => console.log('[reporter]', ...a);
 
 // ---------------------------------------------------------------- helpers
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
-
-const pathOf = (page) => new URL(page.url()).pathname;
 
 // The wb_session cookie ("name=value") from a fetch response, or null.
 function sessionCookie(resp) {

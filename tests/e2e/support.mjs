@@ -1,10 +1,46 @@
-// Shared helpers for the real-browser tests: a free loopback port, waiting
-// for the server's /healthz, and RFC 6238 TOTP codes for the demo accounts.
+// Shared helpers for the real-browser tests: the test's set-up (server
+// binary argument, temporary directory, playwright from the repository), a
+// free loopback port, waiting for the server's /healthz, and RFC 6238 TOTP
+// codes for the demo accounts.
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
-import { openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+// Loads a package from the repository's node_modules (playwright-core,
+// @axe-core/playwright).
+export const requireFromRepo = createRequire(
+  join(resolve(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'package.json'));
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const PASSWORD = 'waarborg-demo';
+
+// The server binary from the command line; exits with a usage line naming
+// `script` when it is missing.
+export function binaryArg(script) {
+  const binary = process.argv[2];
+  if (!binary) {
+    console.error(`usage: node ${script} <waarborg-binary>`);
+    process.exit(1);
+  }
+  return binary;
+}
+
+// A fresh temporary directory for one run, with the server's data directory in it.
+export function testDirs(prefix) {
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
+  return { tmp, dataDir: join(tmp, 'data') };
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+export const pathOf = (page) => new URL(page.url()).pathname;
 
 export function freePort() {
   return new Promise((res, rej) => {

@@ -7,27 +7,16 @@
 // Exit 0 on success, 1 on failure. Needs /usr/bin/chromium and playwright-core
 // (npm install in the repository root).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { startServer, totp, reportFailure, stopServer } from './support.mjs';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  startServer, totp, reportFailure, stopServer, requireFromRepo, CHROMIUM, binaryArg, testDirs, assert,
+} from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = resolve(here, '..', '..');
-const require = createRequire(join(repo, 'package.json'));
-const { chromium } = require('playwright-core');
+const { chromium } = requireFromRepo('playwright-core');
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const binary = process.argv[2];
-if (!binary) {
-  console.error('usage: node vpi_registers_report.mjs <waarborg-binary>');
-  process.exit(1);
-}
-
-const tmp = mkdtempSync(join(tmpdir(), 'waarborg-e2e-'));
-const dataDir = join(tmp, 'data');
+const binary = binaryArg('vpi_registers_report.mjs');
+const { tmp, dataDir } = testDirs('waarborg-e2e-');
 const profileDir = join(tmp, 'chromium-profile');
 const log = (...a) => console.log('[e2e]', ...a);
 
@@ -77,10 +66,6 @@ function nextWorkingDayOnOrAfter(d) {
 }
 const formatNl = (d) =>
   `${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${d.getUTCFullYear()}`;
-
-function assert(cond, msg) {
-  if (!cond) throw new Error(`assertion failed: ${msg}`);
-}
 
 // ---------------------------------------------------------------- the test
 

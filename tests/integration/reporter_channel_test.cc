@@ -184,7 +184,8 @@ TEST_F(ReporterChannel, LegalDutyTellsTheReporterFirstWithWrittenReasons) {
   EXPECT_NE(Case(*coordinator_, id)["timeline"].dump().find("wettelijke plicht"), std::string::npos);
 }
 
-TEST_F(ReporterChannel, MessagesFlowBothWaysAndStaffAreNotified) {
+// DOMAIN §2: the reporter's VPI is the reporter's contact.
+TEST_F(ReporterChannel, ReportersVpiIsTheReportersContactAndStaffAreNotified) {
   auto [id, receipt] = File("Berichtenproef", "");
   StaffWithReviewer(id);
   ReporterClient reporter(*server_, receipt);

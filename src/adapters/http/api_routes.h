@@ -24,7 +24,6 @@ std::vector<Route> ReporterApiRoutes(Services& s);
 nlohmann::json CaseViewJson(const app::CaseView& v, Date today);
 nlohmann::json MessagesJson(const std::vector<app::MessageView>& messages);
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
-inline constexpr const char* kReporterCookie = "wb_melder";
 // Upload routes (intake with attachments) accept larger bodies.
 inline constexpr std::size_t kUploadBodyBytes = 27 << 20;
 

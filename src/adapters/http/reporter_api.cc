@@ -13,13 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReporterCookie(const std::string& token, bool tls) {
-  std::string c = Cat(kReporterCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict");
-  if (token.empty()) c += "; Max-Age=0";
-  if (tls) c += "; Secure";
-  return c;
-}
-
 absl::StatusOr<json> Body(const HttpRequest& req, std::initializer_list<std::string_view> allowed) {
   json j = req.body.empty() ? json::object() : json::parse(req.body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return absl::InvalidArgumentError("De aanvraag is geen geldig JSON-object.");
@@ -30,17 +23,6 @@ absl::StatusOr<json> Body(const HttpRequest& req, std::initializer_list<std::str
 std::string Str(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-// The reporter's context, with the CSRF check for writes.
-absl::StatusOr<app::ReporterContext> Reporter(Services& s, const HttpRequest& req) {
-  ASSIGN_OR_RETURN(app::ReporterContext ctx, s.channel.Authenticate(req.Cookie(kReporterCookie)));
-  if (req.method != "GET") {
-    const std::string token = req.Header("x-csrf-token");
-    if (token.empty() || token != ctx.session.csrf_token)
-      return Forbidden("Het formulier is verlopen of ongeldig (CSRF). Laad de pagina opnieuw.");
-  }
-  return ctx;
 }
 
 HttpResponse Run(const std::function<absl::StatusOr<HttpResponse>()>& fn) {
@@ -86,7 +68,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"DELETE", "/api/v1/reporter/session", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, Reporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
                    RETURN_IF_ERROR(s.channel.LogOut(req.Cookie(kReporterCookie)));
                    HttpResponse out = JsonResponse(200, {{"ok", true}});
                    out.Header("Set-Cookie", ReporterCookie("", req.tls));
@@ -95,7 +77,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"GET", "/api/v1/reporter/case", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, Reporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
                    const Id id = ctx.session.case_id;
                    ASSIGN_OR_RETURN(auto view, s.lmm.Open(ctx.actor, id));
                    ASSIGN_OR_RETURN(auto msgs, s.channel.Messages(ctx.actor, id));
@@ -118,7 +100,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"POST", "/api/v1/reporter/messages", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, Reporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
                    ASSIGN_OR_RETURN(json b, Body(req, {"text"}));
                    ASSIGN_OR_RETURN(Id id, s.channel.PostMessage(ctx.actor, ctx.session.case_id, "reporter", Str(b, "text")));
                    return JsonResponse(201, {{"id", id}});
@@ -126,7 +108,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"POST", "/api/v1/reporter/receipt", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, Reporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
                    std::string token;
                    ASSIGN_OR_RETURN(std::string receipt, s.channel.ReplaceReceipt(ctx, &token));
                    HttpResponse out = JsonResponse(200, {{"receipt", receipt}});
@@ -136,7 +118,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"POST", "/api/v1/reporter/email", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, Reporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
                    ASSIGN_OR_RETURN(json b, Body(req, {"email"}));
                    RETURN_IF_ERROR(s.channel.SetNotifyEmail(ctx, Str(b, "email")));
                    return JsonResponse(200, {{"ok", true}});
@@ -144,7 +126,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"POST", "/api/v1/reporter/identity-requests/:id(\\d+)/consent", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, Reporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
                    ASSIGN_OR_RETURN(json b, Body(req, {"consent"}));
                    auto it = b.find("consent");
                    if (it == b.end() || !it->is_boolean()) return Invalid("Geef aan of u toestemming geeft (ja of nee).");

@@ -26,19 +26,38 @@ absl::StatusOr<app::AuthContext> RequireSession(Services& s, const HttpRequest& 
   return s.auth.Authenticate(req.Cookie(kSessionCookie));
 }
 
-absl::Status CheckCsrf(const app::AuthContext& ctx, const HttpRequest& req, const std::string& form_token) {
+namespace {
+
+absl::Status CheckCsrfToken(const std::string& expected, const HttpRequest& req, const std::string& form_token) {
   std::string token = req.Header("x-csrf-token");
   if (token.empty()) token = form_token;
-  if (token.empty() || !crypto::ConstantTimeEquals(token, ctx.session.csrf_token))
+  if (token.empty() || !crypto::ConstantTimeEquals(token, expected))
     return Forbidden("Het formulier is verlopen of ongeldig (CSRF). Laad de pagina opnieuw.");
   return absl::OkStatus();
 }
 
-std::string SessionCookie(const std::string& token, bool tls) {
-  std::string c = Cat(kSessionCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict");
+std::string Cookie(const char* name, const std::string& token, bool tls) {
+  std::string c = Cat(name, "=", token, "; Path=/; HttpOnly; SameSite=Strict");
   if (token.empty()) c += "; Max-Age=0";
   if (tls) c += "; Secure";
   return c;
+}
+
+}  // namespace
+
+absl::Status CheckCsrf(const app::AuthContext& ctx, const HttpRequest& req, const std::string& form_token) {
+  return CheckCsrfToken(ctx.session.csrf_token, req, form_token);
+}
+
+std::string SessionCookie(const std::string& token, bool tls) { return Cookie(kSessionCookie, token, tls); }
+std::string ReporterCookie(const std::string& token, bool tls) { return Cookie(kReporterCookie, token, tls); }
+
+absl::StatusOr<app::ReporterContext> RequireReporter(Services& s, const HttpRequest& req,
+                                                     const std::string& form_token) {
+  ASSIGN_OR_RETURN(app::ReporterContext ctx, s.channel.Authenticate(req.Cookie(kReporterCookie)));
+  if (req.method != "GET" && req.method != "HEAD")
+    RETURN_IF_ERROR(CheckCsrfToken(ctx.session.csrf_token, req, form_token));
+  return ctx;
 }
 
 }  // namespace waarborg::http

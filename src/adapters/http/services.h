@@ -29,6 +29,8 @@ struct Services {
 };
 
 inline constexpr const char* kSessionCookie = "wb_session";
+// The reporter's session (after log-in with the receipt); no account.
+inline constexpr const char* kReporterCookie = "wb_melder";
 
 // HTTP status for a Status: InvalidArgument 422, PermissionDenied 403,
 // NotFound 404, FailedPrecondition and Aborted 409, Unauthenticated 401,
@@ -47,5 +49,12 @@ absl::Status CheckCsrf(const app::AuthContext& ctx, const HttpRequest& req,
 // Set-Cookie value for a session token (HttpOnly, SameSite=Strict, Path=/;
 // Secure when `tls`). An empty token clears the cookie.
 std::string SessionCookie(const std::string& token, bool tls);
+// The same for the reporter's session cookie.
+std::string ReporterCookie(const std::string& token, bool tls);
+
+// The reporter's context of a request (cookie wb_melder); for a write also
+// the CSRF check of `form_token` (or the X-CSRF-Token header).
+absl::StatusOr<app::ReporterContext> RequireReporter(Services& s, const HttpRequest& req,
+                                                     const std::string& form_token = "");
 
 }  // namespace waarborg::http

@@ -87,7 +87,8 @@ CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
     // 2: the reporter's channel and the identity vault (issue 3). Case text
     // columns now hold ciphertext (BLOB) under a per-case key; rows written
-    // before this migration are encrypted by EncryptLegacyRows on open.
+    // before this migration are encrypted by EncryptLegacyRows in the same
+    // transaction (SqliteStore::Migrate).
     R"sql(
 CREATE TABLE case_keys(
   case_id INTEGER PRIMARY KEY REFERENCES lmm_cases(id), key_id TEXT NOT NULL, wrapped BLOB NOT NULL);
@@ -233,8 +234,8 @@ class SqliteStore::Tx final : public StoreTx {
     ASSIGN_OR_RETURN(std::string key, CaseKey(case_id, true));
     return crypto::Encrypt(key, plain, Cat("case:", case_id, ":", field));
   }
-  // Column `col` of `s` decrypted; text written before migration 2 is
-  // returned as it is until EncryptLegacyRows has rewritten it.
+  // Column `col` of `s` decrypted. A plain TEXT value can only be one written
+  // before migration 2, read by EncryptLegacyRows while it rewrites it.
   absl::StatusOr<std::string> Unseal(Stmt& s, int col, Id case_id, std::string_view field) {
     if (sqlite3_column_type(s.raw(), col) == SQLITE_TEXT) return s.Text(col);
     ASSIGN_OR_RETURN(std::string key, CaseKey(case_id, false));
@@ -1102,7 +1103,6 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, std::move(hash), std::move(keys)));
   RETURN_IF_ERROR(store->Migrate());
-  RETURN_IF_ERROR(store->Transact([&](StoreTx& tx) { return static_cast<Tx&>(tx).EncryptLegacyRows(); }));
   for (int i = 0; i < read_connections; ++i) {
     auto r = std::make_unique<Reader>();
     if (sqlite3_open_v2(path.c_str(), &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
@@ -1132,6 +1132,12 @@ absl::Status SqliteStore::Migrate() {
   for (int v = current; v < target; ++v) {
     RETURN_IF_ERROR(ExecSql(db_, "BEGIN IMMEDIATE"));
     absl::Status st = ExecSql(db_, kMigrations[v]);
+    // Texts written before migration 2 were plain: encrypted in the same
+    // transaction, so a crash leaves either the old or the new form.
+    if (st.ok() && v + 1 == 2) {
+      st = tx_->EncryptLegacyRows();
+      tx_->ForgetKeys();
+    }
     if (st.ok()) st = ExecSql(db_, Cat("PRAGMA user_version=", v + 1).c_str());
     if (!st.ok()) {
       (void)ExecSql(db_, "ROLLBACK");

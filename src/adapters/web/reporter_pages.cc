@@ -24,13 +24,6 @@ using nlohmann::json;
 
 std::string Msg(const absl::Status& st) { return std::string(FromAbsl(st.message())); }
 
-std::string ReporterCookie(const std::string& token, bool tls) {
-  std::string c = Cat(http::kReporterCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict");
-  if (token.empty()) c += "; Max-Age=0";
-  if (tls) c += "; Secure";
-  return c;
-}
-
 // The intake questionnaire of a track, as data (workflows/questionnaires).
 const json& Questionnaire(const Web& w) {
   static const json q = [&] {
@@ -286,14 +279,11 @@ HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::R
 using ReporterHandler = std::function<HttpResponse(const HttpRequest&, const app::ReporterContext&, const Form&)>;
 http::Handler ForReporter(const Web& w, ReporterHandler h) {
   return [w, h](const HttpRequest& req) -> HttpResponse {
-    auto ctx = w.s.channel.Authenticate(req.Cookie(http::kReporterCookie));
-    if (!ctx.ok()) return Redirect("/melden/terug");
     Form form;
-    if (req.method == "POST") {
-      form = http::ParseForm(req.body);
-      if (FormValue(form, "csrf") != ctx->session.csrf_token)
-        return ErrorPage(w, req, nullptr, Forbidden("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw."));
-    }
+    if (req.method == "POST") form = http::ParseForm(req.body);
+    auto ctx = http::RequireReporter(w.s, req, FormValue(form, "csrf"));
+    if (absl::IsUnauthenticated(ctx.status())) return Redirect("/melden/terug");
+    if (!ctx.ok()) return ErrorPage(w, req, nullptr, ctx.status());
     return h(req, *ctx, form);
   };
 }
@@ -346,7 +336,7 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
                    auto login = w.s.channel.LogIn(FormValue(f, "bonnummer"), req.remote_address);
                    if (!login.ok()) return LoginPage(w, req, http::HttpStatusOf(login.status()), {{"bonnummer", Msg(login.status())}});
                    HttpResponse r = Redirect("/melder");
-                   r.Header("Set-Cookie", ReporterCookie(login->token, req.tls));
+                   r.Header("Set-Cookie", http::ReporterCookie(login->token, req.tls));
                    return r;
                  }});
   out.push_back({"GET", "/melder", ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const Form&) {
@@ -381,14 +371,14 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
                    auto view = w.s.lmm.Open(ctx.actor, ctx.session.case_id);
                    HttpResponse r = ReceiptPage(w, req, *receipt, view.ok() ? view->c.reference : "", true);
                    r.status = 200;
-                   r.Header("Set-Cookie", ReporterCookie(token, req.tls));
+                   r.Header("Set-Cookie", http::ReporterCookie(token, req.tls));
                    return r;
                  })});
   out.push_back({"POST", "/melder/uitloggen",
                  ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext&, const Form&) -> HttpResponse {
                    (void)w.s.channel.LogOut(req.Cookie(http::kReporterCookie));
                    HttpResponse r = Redirect("/melden/terug");
-                   r.Header("Set-Cookie", ReporterCookie("", req.tls));
+                   r.Header("Set-Cookie", http::ReporterCookie("", req.tls));
                    return r;
                  })});
 }
