@@ -306,6 +306,30 @@ class Browser {
     return ::testing::AssertionSuccess();
   }
 
+  // A form with files, posted as a browser does: multipart/form-data with the
+  // files in the field "bestanden". Files: {file name, content}.
+  Response PostMultipart(const std::string& path, const Fields& fields, const Fields& files) const {
+    const std::string boundary = "----waarborgtest7f3a9c";
+    std::string body;
+    for (const auto& [k, v] : fields)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n";
+    for (const auto& [name, data] : files)
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"bestanden\"; filename=\"" + name +
+              "\"\r\nContent-Type: text/plain\r\n\r\n" + data + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    std::map<std::string, std::string> h{{"Content-Type", "multipart/form-data; boundary=" + boundary}};
+    if (!cookie_.empty()) h["Cookie"] = cookie_;
+    Response r = Http(server_.port(), "POST", path, body, h);
+    for (const auto& t : never_)
+      EXPECT_FALSE(Contains(r.body, t)) << user_ << " sees \"" << t << "\" after POST " << path;
+    return r;
+  }
+
+  // Keeps a cookie the server set (a rotated session).
+  void TakeCookie(const Response& r) {
+    if (std::string c = CookieOf(r); !c.empty()) cookie_ = c;
+  }
+
   const std::string& user() const { return user_; }
   bool asked_code() const { return asked_code_; }
 
@@ -782,6 +806,213 @@ TEST_F(PagesFlow, InvalidStepFormGives422WithTheMessageAndKeepsTheEnteredValues)
           << "refused weighing form lost the chosen answer for " << k;
     }
   }
+}
+
+// The reporter's channel on the staff pages (DOMAIN §2): the reporter's VPI
+// writes to the reporter; the team writes internally; a personal note stays
+// with its author; the reporter answers with a file after intake; staff
+// download it. Each kind of message reaches exactly the people it is for.
+TEST_F(PagesFlow, ReporterVpiIsTheReportersContactAndEachMessageReachesOnlyItsReaders) {
+  const std::string id = FileReport("Berichtenproef", "Declaraties op rustdagen, met bewijs later.");
+  ASSERT_FALSE(id.empty());
+  Staff(id);
+  constexpr const char* kToReporter = "Kunt u de data van de declaraties noemen?";
+  constexpr const char* kInternal = "Interne afstemming: eerst de roosters opvragen.";
+  constexpr const char* kPersonal = "Eigen notitie van Ayse: melder klonk ongerust.";
+
+  // The weighing VPI may write internally, not to the reporter.
+  const std::string vpi2_form = FormWith(CasePage(B("vpi2"), id), "id=\"stap-berichten\"");
+  ASSERT_FALSE(vpi2_form.empty()) << "the weighing VPI sees no message form";
+  EXPECT_FALSE(Contains(vpi2_form, "value=\"reporter\"")) << "the weighing VPI is offered to write to the reporter";
+  EXPECT_TRUE(Contains(vpi2_form, "value=\"team\""));
+
+  const std::string form = FormWith(CasePage(B("vpi1"), id), "id=\"stap-berichten\"");
+  ASSERT_FALSE(form.empty()) << "the reporter's VPI sees no message form";
+  EXPECT_TRUE(Contains(form, "enctype=\"multipart/form-data\""));
+  EXPECT_TRUE(Contains(form, "value=\"reporter\""));
+  const std::string csrf = InputValue(form, "csrf");
+  for (const auto& [vis, text] : std::vector<std::pair<std::string, std::string>>{
+           {"reporter", kToReporter}, {"team", kInternal}, {"personal", kPersonal}}) {
+    Response r = B("vpi1").PostMultipart(CaseUrl(id) + "/berichten",
+                                         {{"csrf", csrf}, {"zichtbaarheid", vis}, {"bericht", text}}, {});
+    EXPECT_EQ(r.status, 303) << vis << "\n" << r.body;
+    EXPECT_EQ(Location(r), CaseUrl(id) + "#kop-berichten");
+  }
+  const std::string vpi1_page = CasePage(B("vpi1"), id);
+  for (const char* t : {kToReporter, kInternal, kPersonal}) EXPECT_TRUE(Contains(vpi1_page, t)) << t;
+  const std::string vpi2_page = CasePage(B("vpi2"), id);
+  EXPECT_TRUE(Contains(vpi2_page, kInternal));
+  EXPECT_FALSE(Contains(vpi2_page, kPersonal)) << "a personal note reached another VPI";
+
+  // An empty message is refused on the page, with the Dutch message at the form.
+  Response empty = B("vpi1").PostMultipart(CaseUrl(id) + "/berichten",
+                                           {{"csrf", csrf}, {"zichtbaarheid", "team"}, {"bericht", "  "}}, {});
+  EXPECT_EQ(empty.status, 422) << empty.body;
+  EXPECT_TRUE(Contains(empty.body, "Schrijf een bericht.")) << empty.body;
+  EXPECT_TRUE(Contains(empty.body, "href=\"#stap-berichten\""));
+
+  // The reporter reads the VPI's question, not the internal or personal ones,
+  // and answers with a file.
+  Browser reporter(*server_, "melder");
+  reporter.MustNeverSee(kInternal);
+  reporter.MustNeverSee(kPersonal);
+  ASSERT_TRUE(reporter.LogInWithReceipt(receipts_.at(id)));
+  Response mine = reporter.Get("/melder");
+  ASSERT_EQ(mine.status, 200);
+  EXPECT_TRUE(Contains(mine.body, kToReporter));
+  const std::string rform = FormWith(mine.body, "action=\"/melder/bericht\"");
+  EXPECT_TRUE(Contains(rform, "enctype=\"multipart/form-data\"")) << "the reporter cannot add files after intake";
+  EXPECT_TRUE(Contains(rform, "name=\"bestanden\""));
+  const std::string evidence = "Declaraties op 3, 10 en 17 maart, alle drie rustdagen.\n";
+  Response sent = reporter.PostMultipart("/melder/bericht",
+                                         {{"csrf", InputValue(rform, "csrf")}, {"bericht", "Zie het bestand."}},
+                                         {{"data-declaraties.txt", evidence}});
+  EXPECT_EQ(sent.status, 303) << sent.body;
+  mine = reporter.Get("/melder");
+  const std::regex own_link("href=\"(/melder/bijlage/[0-9]+)\"");
+  std::smatch own;
+  ASSERT_TRUE(std::regex_search(mine.body, own, own_link)) << "the reporter does not see the file sent";
+  Response own_file = reporter.Get(own[1].str());
+  EXPECT_EQ(own_file.status, 200);
+  EXPECT_EQ(own_file.body, evidence);
+
+  // The reporter's VPI sees the answer with its file and downloads it.
+  const std::string after = CasePage(B("vpi1"), id);
+  EXPECT_TRUE(Contains(after, "Zie het bestand."));
+  const std::regex link("href=\"(/bijlagen/[0-9]+)\"[^>]*>data-declaraties.txt<");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(after, m, link)) << "no download link for the reporter's file";
+  Response file = B("vpi1").Get(m[1].str());
+  EXPECT_EQ(file.status, 200);
+  EXPECT_EQ(file.body, evidence);
+  EXPECT_TRUE(Contains(file.headers["content-disposition"], "attachment;")) << "a file opens in the browser";
+  EXPECT_TRUE(Contains(file.headers["content-security-policy"], "sandbox"));
+  // A VPI outside the case gets nothing.
+  Response other = B("vpi3").Get(m[1].str());
+  EXPECT_TRUE(other.status == 403 || other.status == 404) << other.status;
+  EXPECT_NE(other.body, evidence);
+}
+
+// DOMAIN §2 / issue 3: a VPI who takes a report by phone or in person hands
+// over a receipt the reporter must replace on first use; before that the
+// handed-over receipt opens nothing of the case, and afterwards it is void.
+TEST_F(PagesFlow, ReceiptHandedOverByVpiMustBeReplacedOnFirstUse) {
+  const Browser& vpi = B("vpi1");
+  const std::string page = vpi.Get("/meldingen/nieuw").body;
+  const std::string form = FormWith(page, "action=\"/meldingen\"");
+  ASSERT_FALSE(form.empty());
+  constexpr const char* kSummary = "Telefonische melding over rijtijden";
+  Response r = vpi.Post("/meldingen", {{"csrf", InputValue(form, "csrf")},
+                                      {"kanaal", "conversation"},
+                                      {"categorie", OptionValue(form, "categorie", "Ambtenaar")},
+                                      {"eenheid", OptionValue(form, "eenheid", "Eenheid Amsterdam")},
+                                      {"samenvatting", kSummary},
+                                      {"beschrijving", "De melder belde over vervalste rijtijden."},
+                                      {"naam_melder", "Telefonische Melder"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_TRUE(LooksLikeAPage(r));
+  const std::string marker = "data-testid=\"receipt\"><strong>";
+  const size_t at = r.body.find(marker);
+  ASSERT_NE(at, std::string::npos) << "the VPI gets no receipt to hand over";
+  const std::string handed = r.body.substr(at + marker.size(), r.body.find("</strong>", at + marker.size()) - at - marker.size());
+  EXPECT_GE(std::count_if(handed.begin(), handed.end(), ::isdigit), 16);
+
+  Browser reporter(*server_, "melder");
+  ASSERT_TRUE(reporter.LogInWithReceipt(handed));
+  Response first = reporter.Get("/melder");
+  ASSERT_EQ(first.status, 200);
+  const std::string replace = FormWith(first.body, "action=\"/melder/bonnummer\"");
+  ASSERT_FALSE(replace.empty()) << "the reporter is not asked to replace the receipt";
+  EXPECT_FALSE(Contains(first.body, kSummary)) << "the case shows before the handed-over receipt is replaced";
+  // Anything else waits until the receipt is replaced.
+  Response early = reporter.Post("/melder/bericht", {{"csrf", InputValue(replace, "csrf")}, {"bericht", "Eerst dit."}});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_TRUE(Contains(early.body, "Vervang eerst het bonnummer"));
+
+  Response replaced = reporter.Post("/melder/bonnummer", {{"csrf", InputValue(replace, "csrf")}});
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  reporter.TakeCookie(replaced);
+  const size_t nat = replaced.body.find(marker);
+  ASSERT_NE(nat, std::string::npos) << "no new receipt shown";
+  const std::string fresh =
+      replaced.body.substr(nat + marker.size(), replaced.body.find("</strong>", nat + marker.size()) - nat - marker.size());
+  EXPECT_NE(fresh, handed);
+  Response now = reporter.Get("/melder");
+  EXPECT_TRUE(Contains(now.body, kSummary)) << "the case does not show after replacing";
+  EXPECT_TRUE(FormWith(now.body, "action=\"/melder/bonnummer\"").empty()) << "still asked to replace";
+
+  Browser vpi_tries(*server_, "melder");
+  EXPECT_FALSE(vpi_tries.LogInWithReceipt(handed)) << "the handed-over receipt still opens the case";
+  Browser back(*server_, "melder");
+  EXPECT_TRUE(back.LogInWithReceipt(fresh));
+  EXPECT_TRUE(FormWith(back.Get("/melder").body, "action=\"/melder/bonnummer\"").empty());
+}
+
+// The list of identity holders on the reporter's page.
+std::string HolderList(const std::string& page) {
+  const size_t section = page.find("id=\"identiteit\"");
+  if (section == std::string::npos) return "";
+  const size_t ul = page.find("<ul", section);
+  if (ul == std::string::npos) return "";
+  return page.substr(ul, page.find("</ul>", ul) - ul);
+}
+
+// DOMAIN §2, §8 on the pages: the reporter's VPI asks to disclose the
+// identity to someone else with a reason; the reporter consents on /melder;
+// a second holder (the coordinator) approves on the case page; only then
+// does the recipient hold it, and the reporter sees who does.
+TEST_F(PagesFlow, IdentityDisclosedOnlyWithReportersConsentAndASecondApprover) {
+  const std::string id = FileReport("Identiteitsproef", "Een melding waarvan de identiteit gevraagd wordt.");
+  ASSERT_FALSE(id.empty());
+  Staff(id);
+  const std::string page = CasePage(B("vpi1"), id);
+  EXPECT_TRUE(Contains(page, "id=\"kop-identiteit\"")) << "no identity section for the reporter's VPI";
+  EXPECT_TRUE(Contains(page, kReporterName)) << "the reporter's VPI does not see the identity";
+  // Search the recipient (the competent authority), then ask.
+  Response found = B("vpi1").Get(CaseUrl(id) + "?ontvanger=Henk");
+  const std::string form = FormWith(found.body, "id=\"stap-identiteit\"");
+  ASSERT_FALSE(form.empty()) << "no request form after searching the recipient";
+  const std::string recipient = OptionValue(form, "ontvanger_id", "Henk van Dalen");
+  ASSERT_FALSE(recipient.empty()) << "search did not find the authority";
+  // Without a reason: refused, nothing requested.
+  Response no_reason = B("vpi1").Post(CaseUrl(id) + "/identiteit/verzoek",
+                                      {{"csrf", InputValue(form, "csrf")}, {"ontvanger_id", recipient}, {"reden", ""}});
+  EXPECT_EQ(no_reason.status, 422) << no_reason.body;
+  Response asked = B("vpi1").Post(CaseUrl(id) + "/identiteit/verzoek",
+                                  {{"csrf", InputValue(form, "csrf")}, {"ontvanger_id", recipient},
+                                   {"reden", "Nodig voor het horen van de melder door de onderzoekscommissie."}});
+  ASSERT_EQ(asked.status, 303) << asked.body;
+
+  // The coordinator cannot approve yet: no consent.
+  std::string coord = CasePage(B("coordinator"), id);
+  EXPECT_FALSE(Contains(coord, "/besluit\"")) << "approval offered before the reporter consented";
+
+  Browser reporter(*server_, "melder");
+  ASSERT_TRUE(reporter.LogInWithReceipt(receipts_.at(id)));
+  const std::string rp = reporter.Get("/melder").body;
+  const std::string consent = FormWith(rp, "action=\"/melder/toestemming/");
+  ASSERT_FALSE(consent.empty()) << "the reporter is not asked for consent";
+  const size_t a = consent.find("action=\"") + 8;
+  Response yes = reporter.Post(consent.substr(a, consent.find('"', a) - a),
+                               {{"csrf", InputValue(consent, "csrf")}, {"antwoord", "ja"}});
+  EXPECT_EQ(yes.status, 303) << yes.body;
+
+  // The requester may not approve their own request; the coordinator may.
+  EXPECT_FALSE(Contains(CasePage(B("vpi1"), id), "/besluit\""));
+  coord = CasePage(B("coordinator"), id);
+  const std::string decide = FormWith(coord, "/besluit\"");
+  ASSERT_FALSE(decide.empty()) << "the second holder is not offered the decision";
+  const size_t d = decide.find("action=\"") + 8;
+  Response ok = B("coordinator").Post(decide.substr(d, decide.find('"', d) - d),
+                                      {{"csrf", InputValue(decide, "csrf")}, {"besluit", "toestaan"}});
+  EXPECT_EQ(ok.status, 303) << ok.body;
+  EXPECT_EQ(Location(ok), CaseUrl(id) + "#kop-identiteit");
+
+  // The reporter sees that the authority now holds the identity too.
+  EXPECT_TRUE(Contains(HolderList(rp), "Karel Wolters")) << "the reporter does not see who holds the identity";
+  EXPECT_FALSE(Contains(HolderList(rp), "Henk van Dalen")) << "listed as holder before the approval";
+  EXPECT_TRUE(Contains(HolderList(reporter.Get("/melder").body), "Henk van Dalen"))
+      << "the reporter does not see the new holder";
 }
 
 }  // namespace

@@ -68,7 +68,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"DELETE", "/api/v1/reporter/session", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req, "", BeforeReplacement::kAllow));
                    RETURN_IF_ERROR(s.channel.LogOut(req.Cookie(kReporterCookie)));
                    HttpResponse out = JsonResponse(200, {{"ok", true}});
                    out.Header("Set-Cookie", ReporterCookie("", req.tls));
@@ -108,7 +108,7 @@ std::vector<Route> ReporterApiRoutes(Services& s) {
                }});
   r.push_back({"POST", "/api/v1/reporter/receipt", [&s](const HttpRequest& req) {
                  return Run([&]() -> absl::StatusOr<HttpResponse> {
-                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req));
+                   ASSIGN_OR_RETURN(auto ctx, RequireReporter(s, req, "", BeforeReplacement::kAllow));
                    std::string token;
                    ASSIGN_OR_RETURN(std::string receipt, s.channel.ReplaceReceipt(ctx, &token));
                    HttpResponse out = JsonResponse(200, {{"receipt", receipt}});

@@ -53,10 +53,13 @@ std::string SessionCookie(const std::string& token, bool tls) { return Cookie(kS
 std::string ReporterCookie(const std::string& token, bool tls) { return Cookie(kReporterCookie, token, tls); }
 
 absl::StatusOr<app::ReporterContext> RequireReporter(Services& s, const HttpRequest& req,
-                                                     const std::string& form_token) {
+                                                     const std::string& form_token, BeforeReplacement gate) {
   ASSIGN_OR_RETURN(app::ReporterContext ctx, s.channel.Authenticate(req.Cookie(kReporterCookie)));
   if (req.method != "GET" && req.method != "HEAD")
     RETURN_IF_ERROR(CheckCsrfToken(ctx.session.csrf_token, req, form_token));
+  if (ctx.session.must_replace_receipt && gate == BeforeReplacement::kRefuse)
+    return absl::FailedPreconditionError(
+        "Vervang eerst het bonnummer dat u van de vertrouwenspersoon kreeg; daarna kunt u verder.");
   return ctx;
 }
 

@@ -52,9 +52,16 @@ std::string SessionCookie(const std::string& token, bool tls);
 // The same for the reporter's session cookie.
 std::string ReporterCookie(const std::string& token, bool tls);
 
+// What a reporter may do with a receipt a VPI handed over (it must be
+// replaced first, so that only the reporter knows the receipt in use).
+enum class BeforeReplacement { kRefuse, kAllow };
+
 // The reporter's context of a request (cookie wb_melder); for a write also
-// the CSRF check of `form_token` (or the X-CSRF-Token header).
+// the CSRF check of `form_token` (or the X-CSRF-Token header). While the
+// receipt must still be replaced, FailedPrecondition (409) unless `gate` is
+// kAllow (replacing the receipt, logging out, the page that asks for it).
 absl::StatusOr<app::ReporterContext> RequireReporter(Services& s, const HttpRequest& req,
-                                                     const std::string& form_token = "");
+                                                     const std::string& form_token = "",
+                                                     BeforeReplacement gate = BeforeReplacement::kRefuse);
 
 }  // namespace waarborg::http

@@ -110,9 +110,10 @@ void MarkPosted(Data& list, const Form* f, const std::string& name, const char* 
   list = std::move(marked);
 }
 
-HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Id id,
-                      int status = 200, const std::string& error_step = "",
-                      const std::string& error = "", const Form* posted = nullptr) {
+}  // namespace
+
+HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Id id, int status,
+                      const std::string& error_step, const std::string& error, const Form* posted) {
   auto view_or = w.s.lmm.Open(ctx.actor, id, /*with_access_log=*/true);
   if (!view_or.ok()) return ErrorPage(w, req, &ctx, view_or.status());
   const app::CaseView& v = *view_or;
@@ -375,11 +376,15 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
   d.set("has_access_log", !v.access_log.empty());
   d.set("access_log", log);
 
+  AddCaseChannelData(w, req, ctx, c, d);
+
   FieldErrors errs;
   if (!error.empty()) errs.push_back({error_step.empty() ? "" : Cat("stap-", error_step), error});
   AddErrors(d, errs);
   return HtmlPage(w, req, &ctx, status, "case", Cat(c.reference, " - ", c.summary), std::move(d));
 }
+
+namespace {
 
 // Applies one step from its form; returns the service status.
 absl::Status ApplyStep(const Web& w, const app::AuthContext& ctx, Id id, CaseAction a, const Form& f) {
@@ -621,13 +626,25 @@ HttpResponse PostNewReport(const Web& w, const HttpRequest& req, const app::Auth
     }
   }
   if (!errs.empty()) return NewReportPage(w, req, ctx, 422, f, errs);
-  auto id = w.s.lmm.Register(ctx.actor, r);
-  if (!id.ok()) {
-    int status = http::HttpStatusOf(id.status());
+  auto refused = [&](const absl::Status& st) {
+    int status = http::HttpStatusOf(st);
     if (status == 401) return Redirect("/inloggen");
-    return NewReportPage(w, req, ctx, status, f,
-                         {{"", status >= 500 ? w.r->T(lang, "error_500_text") : Msg(id.status())}});
+    return NewReportPage(w, req, ctx, status, f, {{"", status >= 500 ? w.r->T(lang, "error_500_text") : Msg(st)}});
+  };
+  // A report a VPI takes by phone or in person: the reporter gets a receipt
+  // to return with, handed over now and replaced on first use.
+  if (ctx.actor.IsAdvisor() && r.channel != "online") {
+    auto res = w.s.channel.RegisterOnBehalf(ctx.actor, r);
+    if (!res.ok()) return refused(res.status());
+    Data d;
+    d.set("receipt", res->receipt);
+    d.set("reference", res->reference);
+    d.set("on_behalf", true);
+    d.set("case_url", Cat("/meldingen/", res->case_id));
+    return HtmlPage(w, req, &ctx, 201, "report_receipt", w.r->T(lang, "receipt_on_behalf_title"), std::move(d));
   }
+  auto id = w.s.lmm.Register(ctx.actor, r);
+  if (!id.ok()) return refused(id.status());
   return Redirect(Cat("/meldingen/", *id));
 }
 

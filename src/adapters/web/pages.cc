@@ -11,6 +11,8 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   Web w{s, std::make_shared<const Renderer>(s.web_dir)};
   std::vector<http::Route> out;
   AddAuthRoutes(w, out);
+  // Before the case routes: /meldingen/:id/berichten is not a workflow step.
+  AddCaseChannelRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);

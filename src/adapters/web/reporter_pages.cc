@@ -8,9 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/files/attachment_sanitiser.h"
 #include "adapters/http/api_routes.h"
-#include "adapters/http/multipart.h"
+#include "adapters/web/uploads.h"
 #include "adapters/web/web_common.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
@@ -45,54 +44,9 @@ std::string L(const json& text, const std::string& lang) {
   return text.value("nl", "");
 }
 
-// A submitted intake form: fields, and files (multipart) when sent.
-struct IntakeForm {
-  std::map<std::string, std::string> fields;
-  std::vector<http::FormPart> files;
-};
+using IntakeForm = PostedForm;
 
-absl::StatusOr<IntakeForm> ReadForm(const HttpRequest& req) {
-  IntakeForm f;
-  const std::string type = req.Header("content-type");
-  if (type.rfind("multipart/form-data", 0) == 0) {
-    ASSIGN_OR_RETURN(std::string boundary, http::MultipartBoundary(type));
-    ASSIGN_OR_RETURN(auto parts, http::ParseMultipart(req.body, boundary));
-    for (auto& p : parts) {
-      if (p.name == "bestanden") {
-        if (!p.filename.empty() && !p.data.empty()) f.files.push_back(std::move(p));
-      } else {
-        f.fields[p.name] = std::move(p.data);
-      }
-    }
-  } else {
-    for (auto& [k, v] : http::ParseForm(req.body)) f.fields.emplace(k, v);
-  }
-  return f;
-}
-
-std::string Field(const IntakeForm& f, const std::string& k) {
-  auto it = f.fields.find(k);
-  return it == f.fields.end() ? "" : it->second;
-}
-
-// Cleans and checks every file (type, size, metadata) before anything is stored.
-absl::StatusOr<std::vector<Attachment>> CleanFiles(const std::vector<http::FormPart>& files) {
-  std::vector<std::size_t> sizes;
-  for (const auto& p : files) sizes.push_back(p.data.size());
-  RETURN_IF_ERROR(files::CheckSubmissionLimits(sizes));
-  std::vector<Attachment> out;
-  for (const auto& p : files) {
-    auto clean = files::SanitiseAttachment(p.filename, p.data);
-    if (!clean.ok()) return absl::Status(clean.status().code(), ToAbsl(Cat(p.filename, ": ", Msg(clean.status()))));
-    Attachment a;
-    a.filename = clean->filename;
-    a.media_type = clean->media_type;
-    a.size = static_cast<std::int64_t>(clean->data.size());
-    a.data = std::move(clean->data);
-    out.push_back(std::move(a));
-  }
-  return out;
-}
+std::string Field(const IntakeForm& f, const std::string& k) { return f.Field(k); }
 
 HttpResponse IntakePage(const Web& w, const HttpRequest& req, int status, const IntakeForm& f,
                         const FieldErrors& errors) {
@@ -174,6 +128,14 @@ HttpResponse LoginPage(const Web& w, const HttpRequest& req, int status, const F
 HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::ReporterContext& ctx, int status,
                               const FieldErrors& errors, const std::string& notice = "") {
   const Id id = ctx.session.case_id;
+  if (ctx.session.must_replace_receipt) {
+    // Nothing of the case before the receipt the VPI knows is replaced.
+    Data d;
+    d.set("csrf", ctx.session.csrf_token);
+    d.set("must_replace", true);
+    AddErrors(d, errors);
+    return HtmlPage(w, req, nullptr, status, "reporter_case", w.r->T(Lang(req), "reporter_case_title"), std::move(d));
+  }
   auto view = w.s.lmm.Open(ctx.actor, id);
   if (!view.ok()) return ErrorPage(w, req, nullptr, view.status());
   auto msgs = w.s.channel.Messages(ctx.actor, id);
@@ -233,6 +195,7 @@ HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::R
   if (files.ok()) {
     for (const auto& a : *files) {
       Data x;
+      x.set("id", std::to_string(a.id));
       x.set("name", a.filename);
       x.set("size", Cat((a.size + 1023) / 1024, " KB"));
       attachments.push_back(x);
@@ -276,12 +239,17 @@ HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::R
 }
 
 // Wraps a reporter page: without a valid receipt session, back to the log-in.
-using ReporterHandler = std::function<HttpResponse(const HttpRequest&, const app::ReporterContext&, const Form&)>;
-http::Handler ForReporter(const Web& w, ReporterHandler h) {
-  return [w, h](const HttpRequest& req) -> HttpResponse {
-    Form form;
-    if (req.method == "POST") form = http::ParseForm(req.body);
-    auto ctx = http::RequireReporter(w.s, req, FormValue(form, "csrf"));
+using ReporterHandler = std::function<HttpResponse(const HttpRequest&, const app::ReporterContext&, const PostedForm&)>;
+http::Handler ForReporter(const Web& w, ReporterHandler h,
+                          http::BeforeReplacement gate = http::BeforeReplacement::kRefuse) {
+  return [w, h, gate](const HttpRequest& req) -> HttpResponse {
+    PostedForm form;
+    if (req.method == "POST") {
+      auto posted = ReadPostedForm(req);
+      if (!posted.ok()) return ErrorPage(w, req, nullptr, posted.status());
+      form = std::move(*posted);
+    }
+    auto ctx = http::RequireReporter(w.s, req, form.Field("csrf"), gate);
     if (absl::IsUnauthenticated(ctx.status())) return Redirect("/melden/terug");
     if (!ctx.ok()) return ErrorPage(w, req, nullptr, ctx.status());
     return h(req, *ctx, form);
@@ -294,7 +262,7 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
   out.push_back({"GET", "/melden", [w](const HttpRequest& req) { return IntakePage(w, req, 200, {}, {}); }});
   out.push_back({"POST", "/melden",
                  [w](const HttpRequest& req) -> HttpResponse {
-                   auto form = ReadForm(req);
+                   auto form = ReadPostedForm(req);
                    if (!form.ok()) return IntakePage(w, req, 400, {}, {{"", Msg(form.status())}});
                    app::NewReport n;
                    n.reporter_category = Field(*form, "categorie");
@@ -318,7 +286,7 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
                    n.reporter_name = Field(*form, "naam");
                    n.reporter_contact = Field(*form, "contact");
                    n.notify_email = Field(*form, "email");
-                   auto files = CleanFiles(form->files);
+                   auto files = CleanUploads(form->files);
                    if (!files.ok()) return IntakePage(w, req, http::HttpStatusOf(files.status()), *form,
                                                       {{"bestanden", Msg(files.status())}});
                    n.attachments = std::move(*files);
@@ -339,18 +307,29 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
                    r.Header("Set-Cookie", http::ReporterCookie(login->token, req.tls));
                    return r;
                  }});
-  out.push_back({"GET", "/melder", ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const Form&) {
+  out.push_back({"GET", "/melder", ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const PostedForm&) {
                    return ReporterCasePage(w, req, ctx, 200, {});
-                 })});
+                 }, http::BeforeReplacement::kAllow)});
   out.push_back({"POST", "/melder/bericht",
-                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const Form& f) -> HttpResponse {
-                   auto st = w.s.channel.PostMessage(ctx.actor, ctx.session.case_id, "reporter", FormValue(f, "bericht"));
+                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const PostedForm& f) -> HttpResponse {
+                   auto files = CleanUploads(f.files);
+                   if (!files.ok())
+                     return ReporterCasePage(w, req, ctx, http::HttpStatusOf(files.status()), {{"bestanden", Msg(files.status())}});
+                   auto st = w.s.channel.PostMessage(ctx.actor, ctx.session.case_id, "reporter", f.Field("bericht"),
+                                                     std::move(*files));
                    if (!st.ok()) return ReporterCasePage(w, req, ctx, http::HttpStatusOf(st.status()), {{"bericht", Msg(st.status())}});
                    return Redirect("/melder#berichten");
+                 }),
+                 http::kUploadBodyBytes});
+  out.push_back({"GET", "/melder/bijlage/:id(\\d+)",
+                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const PostedForm&) -> HttpResponse {
+                   auto a = w.s.channel.Download(ctx.actor, RouteId(req));
+                   if (!a.ok()) return ErrorPage(w, req, nullptr, a.status());
+                   return DownloadResponse(*a);
                  })});
   out.push_back({"POST", "/melder/toestemming/:id(\\d+)",
-                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const Form& f) -> HttpResponse {
-                   const std::string answer = FormValue(f, "antwoord");
+                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const PostedForm& f) -> HttpResponse {
+                   const std::string answer = f.Field("antwoord");
                    if (answer != "ja" && answer != "nee")
                      return ReporterCasePage(w, req, ctx, 422, {{"", "Kies of u toestemming geeft."}});
                    auto st = w.s.vault.AnswerConsent(ctx.actor, RouteId(req), answer == "ja");
@@ -358,13 +337,13 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
                    return Redirect("/melder#identiteit");
                  })});
   out.push_back({"POST", "/melder/email",
-                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const Form& f) -> HttpResponse {
-                   auto st = w.s.channel.SetNotifyEmail(ctx, FormValue(f, "email"));
+                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const PostedForm& f) -> HttpResponse {
+                   auto st = w.s.channel.SetNotifyEmail(ctx, f.Field("email"));
                    if (!st.ok()) return ReporterCasePage(w, req, ctx, http::HttpStatusOf(st), {{"email", Msg(st)}});
                    return ReporterCasePage(w, req, ctx, 200, {}, w.r->T(Lang(req), "reporter_email_saved"));
                  })});
   out.push_back({"POST", "/melder/bonnummer",
-                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const Form&) -> HttpResponse {
+                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext& ctx, const PostedForm&) -> HttpResponse {
                    std::string token;
                    auto receipt = w.s.channel.ReplaceReceipt(ctx, &token);
                    if (!receipt.ok()) return ReporterCasePage(w, req, ctx, http::HttpStatusOf(receipt.status()), {{"", Msg(receipt.status())}});
@@ -373,14 +352,14 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out) {
                    r.status = 200;
                    r.Header("Set-Cookie", http::ReporterCookie(token, req.tls));
                    return r;
-                 })});
+                 }, http::BeforeReplacement::kAllow)});
   out.push_back({"POST", "/melder/uitloggen",
-                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext&, const Form&) -> HttpResponse {
+                 ForReporter(w, [w](const HttpRequest& req, const app::ReporterContext&, const PostedForm&) -> HttpResponse {
                    (void)w.s.channel.LogOut(req.Cookie(http::kReporterCookie));
                    HttpResponse r = Redirect("/melden/terug");
                    r.Header("Set-Cookie", http::ReporterCookie("", req.tls));
                    return r;
-                 })});
+                 }, http::BeforeReplacement::kAllow)});
 }
 
 }  // namespace waarborg::web

@@ -86,4 +86,16 @@ void AddReporterRoutes(const Web& w, std::vector<http::Route>& out);
 namespace waarborg::web {
 // Rows for the case table partial (_case_table): sorted by nearest deadline.
 Data CaseRows(std::vector<app::CaseListItem> items, Date today);
+
+// The staff case page. A refused form is shown again with `status`, its
+// error at the form whose id is "stap-<error_step>", and what was typed.
+http::HttpResponse CasePage(const Web& w, const http::HttpRequest& req, const app::AuthContext& ctx, Id id,
+                            int status = 200, const std::string& error_step = "", const std::string& error = "",
+                            const Form* posted = nullptr);
+
+// The reporter's channel on the staff case page (case_channel_pages.cc):
+// messages and files, and the identity vault.
+void AddCaseChannelData(const Web& w, const http::HttpRequest& req, const app::AuthContext& ctx, const LmmCase& c,
+                        Data& d);
+void AddCaseChannelRoutes(const Web& w, std::vector<http::Route>& out);
 }  // namespace waarborg::web
