@@ -9,7 +9,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config
   librestinio-dev libasio-dev libhttp-parser-dev
   nlohmann-json3-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
-  libsqlite3-dev sqlite3 libsodium-dev liboath-dev libkainjow-mustache-dev libsimdjson-dev
+  libsqlite3-dev sqlite3 libsodium-dev liboath-dev libkainjow-mustache-dev libsimdjson-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata wrk jq mat2
   chromium nodejs npm
