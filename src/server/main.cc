@@ -2,6 +2,7 @@
 //   waarborg serve --port N --data DIR [--demo]
 //   waarborg migrate --data DIR
 //   waarborg audit verify --data DIR
+//   waarborg tracks check [--workflows DIR]
 //   waarborg demo-code --data DIR --user NAME   (demo databases only)
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -18,6 +19,7 @@
 #include "adapters/http/services.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/web/pages.h"
+#include "adapters/workflow_files/track_loader.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/identity_vault.h"
@@ -40,6 +42,35 @@ std::string DefaultWebDir() {
     if (fs::exists(fs::path(p) / "templates")) return fs::absolute(p).string();
   }
   return std::string(WAARBORG_SOURCE_DIR) + "/web";
+}
+
+// The track definitions (workflows/tracks, workflows/units): beside web/ in
+// the source tree and the package.
+std::string DefaultWorkflowsDir() {
+  if (const char* env = std::getenv("WAARBORG_WORKFLOWS_DIR")) return env;
+  for (const char* p : {"workflows", "/usr/share/waarborg/workflows"}) {
+    if (fs::exists(fs::path(p) / "tracks")) return fs::absolute(p).string();
+  }
+  return std::string(WAARBORG_SOURCE_DIR) + "/workflows";
+}
+
+// Reads and validates every track and every unit's tightened norms; all
+// problems at once, each as "file:line: message".
+absl::StatusOr<workflow::TrackCatalogue> LoadTracks(const std::string& dir) {
+  const auto& guards = workflow::StandardGuards();
+  auto tracks = workflow_files::LoadAllTracks((fs::path(dir) / "tracks").string(), guards);
+  if (!tracks.ok()) return tracks.status();
+  auto units = workflow_files::LoadUnitOverrides((fs::path(dir) / "units").string(), *tracks, guards);
+  if (!units.ok()) return units.status();
+  workflow::TrackCatalogue out;
+  out.tracks = std::move(*tracks);
+  for (auto& u : *units) out.unit_overrides.push_back({u.unit, std::move(u.track)});
+  return out;
+}
+
+absl::Status InvalidTracks(const absl::Status& st) {
+  return absl::Status(st.code(), Cat("De trajectdefinities kloppen niet; de server start niet.\n",
+                                     std::string(FromAbsl(st.message()))));
 }
 
 // The master key that wraps every case key: a file with mode 0600 (created
@@ -107,6 +138,13 @@ int main(int argc, char** argv) {
   retention_run->add_option("--data", data_dir, "Datamap");
   retention->require_subcommand(1);
 
+  std::string workflows_dir;
+  serve->add_option("--workflows", workflows_dir, "Map met de trajectdefinities (tracks/, units/)");
+  auto* tracks_cmd = cli.add_subcommand("tracks", "Trajecten als data");
+  auto* tracks_check = tracks_cmd->add_subcommand("check", "Lees en controleer alle trajectdefinities");
+  tracks_check->add_option("--workflows", workflows_dir, "Map met de trajectdefinities (tracks/, units/)");
+  tracks_cmd->require_subcommand(1);
+
   std::string user;
   auto* demo_code = cli.add_subcommand("demo-code", "Toon de huidige TOTP-code van een demo-account");
   demo_code->add_option("--data", data_dir, "Datamap");
@@ -116,6 +154,25 @@ int main(int argc, char** argv) {
   demo_secret->add_option("--user", user, "Gebruikersnaam")->required();
 
   CLI11_PARSE(cli, argc, argv);
+
+  // Tracks first: an invalid definition stops the server before it opens
+  // anything.
+  if (workflows_dir.empty()) workflows_dir = DefaultWorkflowsDir();
+  workflow::TrackCatalogue tracks;
+  if (*tracks_check || *serve) {
+    auto loaded = LoadTracks(workflows_dir);
+    if (!loaded.ok()) return Fail(InvalidTracks(loaded.status()));
+    tracks = std::move(*loaded);
+  }
+  if (*tracks_check) {
+    for (const auto& t : tracks.tracks)
+      std::cout << t.id << ": " << t.name << " - " << t.states.size() << " stappen, " << t.transitions.size()
+                << " overgangen, " << t.deadlines.size() << " termijnen\n";
+    for (const auto& u : tracks.unit_overrides)
+      std::cout << "aangescherpt door " << u.unit << ": " << u.track.id << "\n";
+    std::cout << "Alle trajectdefinities in " << workflows_dir << " zijn geldig.\n";
+    return 0;
+  }
 
   SystemClock clock;
   auto store_or = OpenStore(data_dir, key_file);
@@ -183,7 +240,7 @@ int main(int argc, char** argv) {
   retention_job.StartDaily();
   app::OrgService org(store, clock);
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
-                          web_dir.empty() ? DefaultWebDir() : web_dir};
+                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks};
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));

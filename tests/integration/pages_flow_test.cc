@@ -1015,5 +1015,34 @@ TEST_F(PagesFlow, IdentityDisclosedOnlyWithReportersConsentAndASecondApprover) {
       << "the reporter does not see the new holder";
 }
 
+// Issue 4 §1: staff see the track as a flow chart drawn by the server, with
+// the case's step marked in words (not by colour alone); the reporter sees
+// the same track in plain words on the own case.
+TEST_F(PagesFlow, TrackShownAsFlowChartToStaffAndInPlainWordsToTheReporter) {
+  const std::string id = FileReport("Verloopproef", "Een melding om het verloop te tonen.");
+  ASSERT_FALSE(id.empty());
+  Staff(id);
+  const std::string page = CasePage(B("vpi1"), id);
+  const size_t svg = page.find("<svg");
+  ASSERT_NE(svg, std::string::npos) << "no flow chart on the case page";
+  const std::string chart = page.substr(svg, page.find("</svg>", svg) - svg);
+  EXPECT_NE(chart.find("role=\"img\""), std::string::npos);
+  EXPECT_NE(chart.find("<title"), std::string::npos) << "the chart has no accessible name";
+  EXPECT_NE(chart.find("Wegingsonderzoek"), std::string::npos) << "the chart lacks the track's steps";
+  EXPECT_NE(chart.find("(huidige stap)"), std::string::npos) << "the current step is not marked in words";
+  EXPECT_NE(chart.find("Huidige stap: Bemenst, toets aan de definitie"), std::string::npos)
+      << "the chart does not say the case is staffed";
+  EXPECT_EQ(chart.find("<script"), std::string::npos);
+
+  const std::string mine = ReporterPage(id);
+  const size_t cur = mine.find("aria-current=\"step\"");
+  ASSERT_NE(cur, std::string::npos) << "the reporter does not see where the case stands";
+  const std::string item = mine.substr(cur, mine.find("</li>", cur) - cur);
+  EXPECT_NE(item.find("Bemenst, toets aan de definitie"), std::string::npos) << item;
+  EXPECT_NE(item.find("zijn aan uw melding toegewezen"), std::string::npos) << item;
+  EXPECT_NE(mine.find("Wacht op bemensing</strong> <span class=\"wb-step-mark\">(gedaan)"), std::string::npos)
+      << "the step before is not shown as done";
+}
+
 }  // namespace
 }  // namespace waarborg::testing

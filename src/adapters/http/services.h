@@ -13,6 +13,7 @@
 #include "app/org_service.h"
 #include "core/ports/clock.h"
 #include "core/ports/store.h"
+#include "core/workflow/track_catalogue.h"
 
 namespace waarborg::http {
 
@@ -26,6 +27,9 @@ struct Services {
   app::ReporterChannel& channel;
   app::IdentityVault& vault;
   std::string web_dir;  // templates, static files and i18n (web/)
+  // The tracks as data (workflows/), validated at start; null in tests that
+  // need none.
+  const workflow::TrackCatalogue* tracks = nullptr;
 };
 
 inline constexpr const char* kSessionCookie = "wb_session";

@@ -5,6 +5,7 @@
 #include "adapters/web/web_common.h"
 #include "core/common/date.h"
 #include "core/common/strings.h"
+#include "core/workflow/flow_chart.h"
 
 namespace waarborg::web {
 
@@ -377,6 +378,15 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
   d.set("access_log", log);
 
   AddCaseChannelData(w, req, ctx, c, d);
+
+  // The track drawn by the server (workflows/tracks/lmm.yaml), with the
+  // case's current step marked.
+  if (w.s.tracks) {
+    if (const auto* track = w.s.tracks->Find("lmm")) {
+      d.set("flow_chart", workflow::RenderFlowChart(*track, std::string(LmmStateName(c.state))));
+      d.set("track_name", track->name);
+    }
+  }
 
   FieldErrors errs;
   if (!error.empty()) errs.push_back({error_step.empty() ? "" : Cat("stap-", error_step), error});

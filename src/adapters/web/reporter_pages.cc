@@ -13,6 +13,7 @@
 #include "adapters/web/web_common.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
+#include "core/workflow/track.h"
 
 namespace waarborg::web {
 namespace {
@@ -159,6 +160,23 @@ HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::R
     SetIf(d, "decision_notes", view->c.decision->notes);
   }
   SetIf(d, "notice", notice);
+  // Where the case stands on its track, in plain words (workflows/tracks).
+  if (w.s.tracks) {
+    if (const auto* track = w.s.tracks->Find("lmm")) {
+      Data steps{Data::type::list};
+      for (const auto& st : workflow::PlainSteps(*track, LmmStateName(view->c.state))) {
+        Data x;
+        x.set("label", st.label);
+        x.set("text", st.reporter_text);
+        x.set("past", st.mark == workflow::StepMark::kPast);
+        x.set("current", st.mark == workflow::StepMark::kCurrent);
+        x.set("future", st.mark == workflow::StepMark::kFuture);
+        steps.push_back(x);
+      }
+      d.set("steps", steps);
+      d.set("has_steps", true);
+    }
+  }
   const Date today = w.s.lmm.Today();
   Data deadlines{Data::type::list};
   for (const auto& dl : view->deadlines) {
