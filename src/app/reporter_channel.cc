@@ -27,6 +27,11 @@ bool ValidEmail(std::string_view e) {
          e.find_first_of(" \t\r\n<>\"") == std::string_view::npos;
 }
 
+absl::Status EmailNoticesOff() {
+  return absl::FailedPreconditionError(
+      "Deze server stuurt geen e-mail. Kom terug met uw bonnummer om nieuwe berichten te lezen.");
+}
+
 }  // namespace
 
 std::string_view MessageVisibilityLabelNl(std::string_view v) {
@@ -69,6 +74,7 @@ absl::StatusOr<IntakeResult> ReporterChannel::File(const Actor& actor, NewReport
   // Hashing takes ~0.2 s and 64 MiB, outside any lock.
   ASSIGN_OR_RETURN(report.receipt_hash, crypto::ReceiptHash(out.receipt, salt));
   report.receipt_must_replace = must_replace;
+  if (!report.notify_email.empty() && !policy_.email_notices) return EmailNoticesOff();
   if (!report.notify_email.empty() && !ValidEmail(report.notify_email))
     return Invalid("Het e-mailadres voor meldingen is niet geldig.");
   ASSIGN_OR_RETURN(out.case_id, lmm_.Register(actor, report));
@@ -212,6 +218,7 @@ absl::StatusOr<std::string> ReporterChannel::ReplaceReceipt(const ReporterContex
 
 absl::Status ReporterChannel::SetNotifyEmail(const ReporterContext& ctx, std::string_view email) {
   const std::string e(absl::StripAsciiWhitespace(std::string(email)));
+  if (!e.empty() && !policy_.email_notices) return EmailNoticesOff();
   if (!e.empty() && !ValidEmail(e)) return Invalid("Dit e-mailadres is niet geldig.");
   const Instant now = clock_.Now();
   return store_.Transact([&](StoreTx& tx) -> absl::Status {

@@ -236,5 +236,28 @@ TEST_F(ReporterChannel, PlaintextIsAbsentFromTheStoredFiles) {
   }
 }
 
+// The channel promises no e-mail notice while the server has no way to send
+// one (issue 7 brings SMTP): the pages do not ask for an address, and an
+// address sent anyway is refused before anything is filed.
+TEST_F(ReporterChannel, NoEmailNoticeIsOfferedWhileTheServerSendsNoMail) {
+  auto page = Http(server_->port(), "GET", "/melden", "", {});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body.find("name=\"email\""), std::string::npos) << "the intake form asks for an e-mail address";
+  const std::string summary = "Melding met e-mailadres";
+  auto r = Http(server_->port(), "POST", "/api/v1/reports",
+                json{{"reporter_category", "employee"}, {"summary", summary}, {"description", "Met adres."},
+                     {"unit_id", UnitId()}, {"notify_email", "melder@example.nl"}}.dump(),
+                {{"Content-Type", "application/json"}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_NE(r.body.find("stuurt geen e-mail"), std::string::npos) << r.body;
+  const json cases = coordinator_->Get("/api/v1/cases?limit=200").Json()["cases"];
+  for (const auto& c : cases) EXPECT_NE(c["summary"], summary) << "a refused report was filed";
+
+  auto [id, receipt] = File("Melding zonder e-mailadres", "");
+  ReporterClient reporter(*server_, receipt);
+  auto set = reporter.Post("/api/v1/reporter/email", {{"email", "melder@example.nl"}});
+  EXPECT_EQ(set.status, 409) << set.body;
+}
+
 }  // namespace
 }  // namespace waarborg::testing

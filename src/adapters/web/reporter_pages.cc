@@ -53,6 +53,7 @@ HttpResponse IntakePage(const Web& w, const HttpRequest& req, int status, const 
                         const FieldErrors& errors) {
   const std::string lang = Lang(req);
   Data d;
+  d.set("email_notices", w.s.channel.policy().email_notices);
   const json& q = Questionnaire(w);
   Data questions{Data::type::list};
   for (const auto& item : q["questions"]) {
@@ -160,6 +161,7 @@ HttpResponse ReporterCasePage(const Web& w, const HttpRequest& req, const app::R
     SetIf(d, "decision_notes", view->c.decision->notes);
   }
   SetIf(d, "notice", notice);
+  d.set("email_notices", w.s.channel.policy().email_notices);
   // Where the case stands on its track, in plain words (workflows/tracks).
   if (w.s.tracks) {
     if (const auto* track = w.s.tracks->Find("lmm")) {
