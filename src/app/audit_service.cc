@@ -26,6 +26,7 @@ absl::StatusOr<ChainReport> AuditService::Verify() {
     return tx.ScanAudit([&](const AuditEvent& e) { return v.Feed(e); });
   }));
   ChainReport r;
+  v.Finish();  // redacted events need their case's destruction in the trail
   r.ok = v.ok();
   r.events_checked = v.events_checked();
   r.first_broken_seq = v.ok() ? 0 : v.first_broken_seq();

@@ -2,6 +2,7 @@
 #include "app/lmm_service.h"
 #include "app/identity_vault.h"
 #include "app/retention.h"
+#include "app/audit_service.h"
 
 #include <stdlib.h>
 
@@ -616,6 +617,31 @@ TEST_F(LmmServiceTest, ReportIsKeptNoLongerThanNecessaryRetentionDestroysIt) {
   ASSERT_EQ(destroyed.size(), 1u);
   EXPECT_EQ(destroyed[0].case_id, std::to_string(id));
   EXPECT_EQ(destroyed[0].actor, "system");
+  // Who did what on the case, and when, is gone from the trail; the open
+  // case's trail is untouched; the chain still verifies.
+  AuditQuery q;
+  q.case_id = id;
+  q.limit = 1000;
+  std::vector<AuditEvent> left;
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
+    left = tx.SearchAudit(q);
+    return absl::OkStatus();
+  }).ok());
+  ASSERT_GT(left.size(), 1u) << "the case had a trail before it was destroyed";
+  for (const auto& e : left) {
+    if (e.action == "case.destroyed") continue;
+    EXPECT_TRUE(e.redacted) << e.action;
+    EXPECT_TRUE(e.actor.empty() && e.action.empty() && e.detail.empty() && e.at == 0) << e.seq;
+  }
+  q.case_id = open_case;
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
+    for (const auto& e : tx.SearchAudit(q)) EXPECT_FALSE(e.redacted) << e.action;
+    return absl::OkStatus();
+  }).ok());
+  AuditService audit(*store_, clock_, crypto::Sha256Hex);
+  auto report = audit.Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok) << report->reason << " at " << report->first_broken_seq;
 }
 
 }  // namespace

@@ -44,8 +44,12 @@ absl::StatusOr<int> Retention::RunOnce() {
           ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(id));
           const std::string reference = c.reference;
           RETURN_IF_ERROR(tx.DestroyCase(id));
-          AuditEvent e{.at = now, .actor = "system", .action = "case.destroyed", .case_id = std::to_string(id),
-                       .detail = Cat(reference, ": ", rule.reason)};
+          // The trail keeps only that the case existed and was destroyed.
+          ASSIGN_OR_RETURN(int legacy, tx.RedactAuditOfCase(id));
+          std::string detail = Cat(reference, ": ", rule.reason);
+          if (legacy > 0) detail += Cat(" (", legacy, " oudere auditregels niet te schrappen)");
+          AuditEvent e{.at = now, .actor = "system", .action = std::string(kCaseDestroyedAction),
+                       .case_id = std::to_string(id), .detail = detail};
           return tx.AppendAudit(e);
         }));
         ++in_batch;

@@ -128,6 +128,14 @@ CREATE TABLE identity_requests(
 CREATE INDEX identity_requests_case ON identity_requests(case_id, id);
 CREATE INDEX lmm_cases_terminal ON lmm_cases(updated_at) WHERE state IN ('closed','referred');
 )sql",
+    // 3: a redactable audit trail (DOMAIN §8 retention): each event's hash
+    // covers a hash of its content with a random nonce, so the content of a
+    // destroyed case's events can be removed while the chain still verifies.
+    R"sql(
+ALTER TABLE audit_events ADD COLUMN nonce TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {
@@ -993,21 +1001,37 @@ class SqliteStore::Tx final : public StoreTx {
       e.seq = 1;
       e.prev_hash = std::string(kGenesisHash);
     }
+    e.nonce = crypto::RandomToken(16);
+    e.redacted = false;
+    e.content_hash = ComputeContentHash(e, *hash_);
     e.hash = ComputeEventHash(e, *hash_);
-    auto s = Q("INSERT INTO audit_events(seq, at, actor, session, action, case_id, detail, prev_hash, hash) "
-               "VALUES(?,?,?,?,?,?,?,?,?)");
+    auto s = Q("INSERT INTO audit_events(seq, at, actor, session, action, case_id, detail, prev_hash, hash, nonce, "
+               "content_hash, redacted) VALUES(?,?,?,?,?,?,?,?,?,?,?,0)");
     s.Bind(1, e.seq).Bind(2, e.at).Bind(3, e.actor).Bind(4, e.session).Bind(5, e.action)
-        .Bind(6, e.case_id).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash);
+        .Bind(6, e.case_id).Bind(7, e.detail).Bind(8, e.prev_hash).Bind(9, e.hash).Bind(10, e.nonce)
+        .Bind(11, e.content_hash);
     return s.Exec();
+  }
+  absl::StatusOr<int> RedactAuditOfCase(Id case_id) override {
+    // Events from before migration 3 have no content hash: redacting them
+    // would break the chain, so they stay (counted by the caller).
+    auto s = Q("UPDATE audit_events SET at=0, actor='', session='', action='', detail='', nonce='', redacted=1 "
+               "WHERE case_id=?1 AND content_hash<>'' AND redacted=0 AND action<>?2");
+    s.Bind(1, std::to_string(case_id)).Bind(2, kCaseDestroyedAction);
+    RETURN_IF_ERROR(s.Exec());
+    auto left = Q("SELECT COUNT(*) FROM audit_events WHERE case_id=?1 AND content_hash=''");
+    left.Bind(1, std::to_string(case_id));
+    return left.Step() ? static_cast<int>(left.Int(0)) : 0;
   }
   static AuditEvent ReadAudit(Stmt& s) {
     AuditEvent e;
     e.seq = s.Int(0); e.at = s.Int(1); e.actor = s.Text(2); e.session = s.Text(3); e.action = s.Text(4);
     e.case_id = s.Text(5); e.detail = s.Text(6); e.prev_hash = s.Text(7); e.hash = s.Text(8);
+    e.nonce = s.Text(9); e.content_hash = s.Text(10); e.redacted = s.Int(11) != 0;
     return e;
   }
   std::vector<AuditEvent> SearchAudit(const AuditQuery& q) override {
-    std::string sql = "SELECT seq, at, actor, session, action, case_id, detail, prev_hash, hash FROM audit_events WHERE 1";
+    std::string sql = "SELECT seq, at, actor, session, action, case_id, detail, prev_hash, hash, nonce, content_hash, redacted FROM audit_events WHERE 1";
     if (q.case_id) sql += " AND case_id=:case AND case_id<>''";
     if (q.actor) sql += " AND actor=:actor";
     if (q.action) sql += " AND action LIKE :action || '%'";
@@ -1032,7 +1056,7 @@ class SqliteStore::Tx final : public StoreTx {
     return out;
   }
   absl::Status ScanAudit(const std::function<bool(const AuditEvent&)>& fn) override {
-    auto s = Q("SELECT seq, at, actor, session, action, case_id, detail, prev_hash, hash FROM audit_events ORDER BY seq");
+    auto s = Q("SELECT seq, at, actor, session, action, case_id, detail, prev_hash, hash, nonce, content_hash, redacted FROM audit_events ORDER BY seq");
     while (s.Step()) {
       if (!fn(ReadAudit(s))) break;
     }

@@ -1,10 +1,21 @@
 // Hash-chained audit trail: each event carries the hash of its predecessor, so
 // removing, reordering or editing an event breaks the chain. Independent of
 // storage and of the hash algorithm (the adapter supplies SHA-256).
+//
+// Redactable (DOMAIN §8, retention): an event's hash covers its seq, case id,
+// predecessor and a hash of its content (time, actor, session, action,
+// detail and a random nonce). When a case is destroyed its events keep only
+// seq, case id and hashes: the chain still verifies, the content is gone, and
+// the nonce is gone with it, so the content hash confirms no guess. A
+// redaction counts only for a case whose destruction is in the trail;
+// anything else blanked is tampering. Events written before redaction existed
+// (no content hash) verify as before and cannot be redacted.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -23,7 +34,13 @@ struct AuditEvent {
   std::string detail;     // short, never secrets
   std::string prev_hash;  // `hash` of event seq - 1; kGenesisHash for seq 1
   std::string hash;       // ComputeEventHash of this event
+  std::string nonce;         // random, set by the store; empty once redacted
+  std::string content_hash;  // ComputeContentHash; empty for legacy events
+  bool redacted = false;     // content removed when its case was destroyed
 };
+
+// The action that records a case's destruction (app/retention).
+inline constexpr std::string_view kCaseDestroyedAction = "case.destroyed";
 
 // Hashes its input and returns the digest as lowercase hex.
 using HashFunction = std::function<std::string(std::string_view)>;
@@ -37,8 +54,16 @@ inline constexpr std::string_view kGenesisHash =
 // field contents. Stable: changing it invalidates every stored chain.
 std::string CanonicalForm(const AuditEvent& event);
 
-// hash(CanonicalForm(event)).
+// hash(CanonicalForm(event)). For an event with a content hash (v2), the
+// canonical form holds seq, case id, content hash and prev_hash only.
 std::string ComputeEventHash(const AuditEvent& event, const HashFunction& hash);
+
+// The hash of an event's content: nonce, time, actor, session, action and
+// detail, in the same unambiguous encoding.
+std::string ComputeContentHash(const AuditEvent& event, const HashFunction& hash);
+
+// `event` as kept after its case was destroyed: seq, case id and the hashes.
+AuditEvent Redacted(const AuditEvent& event);
 
 // Checks a chain one event at a time, in seq order, so verifying a million
 // events needs no vector. Stops at the first broken link.
@@ -72,6 +97,10 @@ class ChainVerifier {
   // gewijzigd)"; empty while ok().
   const std::string& reason() const { return reason_; }
 
+  // Call after the last event: a redacted event must belong to a case whose
+  // destruction was fed too. Returns ok() afterwards.
+  bool Finish();
+
   // Events examined: the intact ones plus the broken one, if any. Events fed
   // after a break are not counted.
   std::int64_t events_checked() const { return events_checked_; }
@@ -91,6 +120,9 @@ class ChainVerifier {
   std::int64_t first_broken_seq_ = 0;
   std::string reason_;
   std::int64_t events_checked_ = 0;
+  // case id -> seq of its first redacted event; case ids destroyed.
+  std::map<std::string, std::int64_t> redacted_cases_;
+  std::set<std::string> destroyed_cases_;
 };
 
 }  // namespace waarborg

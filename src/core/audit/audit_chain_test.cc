@@ -224,5 +224,83 @@ TEST(AuditChain, VerifierStaysBrokenAfterFirstBreak) {
   EXPECT_EQ(v.events_checked(), 2);
 }
 
+// A v2 chain (content hashes and nonces, as the store writes it): events of
+// case "12" and "13", then the destruction of case 12 when `destroy_12`.
+std::vector<AuditEvent> MakeRedactableChain(bool destroy_12) {
+  std::vector<AuditEvent> chain;
+  std::string prev(kGenesisHash);
+  auto add = [&](const std::string& case_id, const std::string& actor, const std::string& action,
+                 const std::string& detail) {
+    AuditEvent e;
+    e.seq = static_cast<std::int64_t>(chain.size()) + 1;
+    e.at = 1'780'000'000'000 + e.seq * 1000;
+    e.actor = actor;
+    e.session = actor == "system" ? "" : "sess-1";
+    e.action = action;
+    e.case_id = case_id;
+    e.detail = detail;
+    e.nonce = fmt::format("nonce-{}", e.seq);
+    e.prev_hash = prev;
+    e.content_hash = ComputeContentHash(e, ToyHash);
+    e.hash = ComputeEventHash(e, ToyHash);
+    prev = e.hash;
+    chain.push_back(e);
+  };
+  add("12", "acc-vpi1", "case.read", "");
+  add("13", "acc-vpi2", "case.read", "");
+  add("12", "melder", "message.post", "reporter, 1 bijlagen");
+  if (destroy_12) add("12", "system", std::string(kCaseDestroyedAction), "LMM-2020-0012: bewaartermijn verstreken");
+  return chain;
+}
+
+bool VerifiesFully(const std::vector<AuditEvent>& chain) {
+  ChainVerifier v(ToyHash);
+  for (const auto& e : chain) v.Feed(e);
+  return v.Finish();
+}
+
+TEST(AuditChain, DestroyedCaseKeepsOnlyThatItExistedAndWasDestroyed) {
+  auto chain = MakeRedactableChain(true);
+  ASSERT_TRUE(VerifiesFully(chain));
+  // Retention redacts the case's events: who, when, what and the nonce go.
+  for (auto& e : chain)
+    if (e.case_id == "12" && e.action != kCaseDestroyedAction) e = Redacted(e);
+  EXPECT_TRUE(VerifiesFully(chain)) << "the chain no longer verifies after redaction";
+  EXPECT_TRUE(chain[0].actor.empty() && chain[0].action.empty() && chain[0].at == 0 && chain[0].nonce.empty());
+  EXPECT_TRUE(chain[2].detail.empty());
+  EXPECT_EQ(chain[1].actor, "acc-vpi2") << "another case's event was touched";
+  EXPECT_EQ(chain[3].action, kCaseDestroyedAction);
+}
+
+TEST(AuditChain, RedactionWithoutDestructionIsTampering) {
+  auto chain = MakeRedactableChain(false);
+  chain[0] = Redacted(chain[0]);  // blanked, but case 12 was never destroyed
+  ChainVerifier v(ToyHash);
+  for (const auto& e : chain) EXPECT_TRUE(v.Feed(e));
+  EXPECT_FALSE(v.Finish());
+  EXPECT_EQ(v.first_broken_seq(), 1);
+  EXPECT_NE(v.reason().find("zonder dat de melding is vernietigd"), std::string::npos) << v.reason();
+}
+
+TEST(AuditChain, EditedContentOfARedactableEventIsDetected) {
+  auto chain = MakeRedactableChain(true);
+  chain[1].actor = "acc-someone-else";  // hash of the event itself is unchanged
+  ChainVerifier v(ToyHash);
+  for (const auto& e : chain) v.Feed(e);
+  EXPECT_FALSE(v.ok());
+  EXPECT_EQ(v.first_broken_seq(), 2);
+  // A redacted event that still shows something is not a redaction.
+  auto partly = MakeRedactableChain(true);
+  AuditEvent r = Redacted(partly[0]);
+  r.actor = partly[0].actor;
+  partly[0] = r;
+  EXPECT_FALSE(VerifiesFully(partly));
+  // Moving a redacted event to another case breaks its hash.
+  auto moved = MakeRedactableChain(true);
+  moved[0] = Redacted(moved[0]);
+  moved[0].case_id = "13";
+  EXPECT_FALSE(VerifiesFully(moved));
+}
+
 }  // namespace
 }  // namespace waarborg

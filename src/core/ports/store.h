@@ -306,6 +306,11 @@ class StoreTx {
   // --- audit trail ---
   // Appends `e`, filling seq, prev_hash and hash (chained to the last event).
   virtual absl::Status AppendAudit(AuditEvent& e) = 0;
+  // Removes the content (time, actor, session, action, detail, nonce) of a
+  // destroyed case's audit events, keeping seq, case id and hashes, so the
+  // chain still verifies. Returns how many older events (written before the
+  // trail was redactable) could not be redacted.
+  virtual absl::StatusOr<int> RedactAuditOfCase(Id case_id) = 0;
   virtual std::vector<AuditEvent> SearchAudit(const AuditQuery& q) = 0;
   // Streams every event in seq order; stops early when `fn` returns false.
   virtual absl::Status ScanAudit(const std::function<bool(const AuditEvent&)>& fn) = 0;
