@@ -137,6 +137,13 @@ try {
   await page.fill('#contact_melder', '06-12345678');
   await Promise.all([page.waitForNavigation(), page.click('button:has-text("Melding registreren")')]);
 
+  // The reporter gets a receipt to come back with, handed over now and to be
+  // replaced on first use; it is shown once, then on to the case.
+  const receipt = (await page.textContent('[data-testid="receipt"]')) || '';
+  assert(receipt.replace(/\D/g, '').length >= 16, `a receipt of at least 16 digits to hand over (got "${receipt}")`);
+  assert(await page.isVisible('h1:has-text("Bonnummer voor de melder")'), 'the receipt page says it is for the reporter');
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Naar de melding")')]);
+
   // 4. The case page with its deadlines.
   assert(/\/meldingen\/\d+$/.test(new URL(page.url()).pathname), `lands on the case page (at ${page.url()})`);
   const h1 = await page.textContent('h1');

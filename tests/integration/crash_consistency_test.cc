@@ -81,7 +81,12 @@ TEST(CrashConsistency, KillDuringWritesLeavesNoHalfWrittenCase) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Kill mid-stream once some cases exist (each online report hashes its
+  // receipt with Argon2id, so a busy machine needs longer than an idle one).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (created.load() < 8 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   server.Kill();  // SIGKILL: no chance to finish anything
   stop = true;
   for (auto& w : writers) w.join();
