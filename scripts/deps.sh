@@ -10,6 +10,7 @@ APT_PACKAGES=(
   librestinio-dev libasio-dev libhttp-parser-dev
   nlohmann-json3-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
   libsqlite3-dev sqlite3 libsodium-dev liboath-dev libkainjow-mustache-dev libsimdjson-dev libyaml-cpp-dev
+  libcurl4-openssl-dev python3-aiosmtpd  # e-mail: SMTP via libcurl; a real SMTP receiver for the tests
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata wrk jq mat2
   chromium nodejs npm

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "adapters/crypto/crypto.h"
 #include "adapters/crypto/sealing.h"
+#include "app/mail_notifier.h"
 #include "app/service_support.h"
 #include "core/access/access.h"
 #include "core/common/status.h"
@@ -303,6 +304,11 @@ absl::StatusOr<Id> ReporterChannel::PostMessage(const Actor& actor, Id case_id, 
     }
     // The author has read what they wrote.
     RETURN_IF_ERROR(tx.MarkMessagesRead(case_id, m.author_person, id));
+    // Staff wrote to a reporter who left an address: a notice (without
+    // content) goes out from the outbox, after this transaction commits.
+    if (!rel.is_reporter && visibility == "reporter" && policy_.email_notices &&
+        !tx.GetReporterEmail(case_id).empty())
+      RETURN_IF_ERROR(tx.EnqueueMail(kMailReporterNewMessage, case_id, now));
     AuditEvent e = AuditAs(actor, now, "message.post", case_id, Cat(visibility, ", ", attachments.size(), " bijlagen"));
     return tx.AppendAudit(e);
   }));

@@ -27,9 +27,10 @@ struct ReporterChannelPolicy {
   int max_failures_per_address = 10;
   int max_failures_global = 300;
   std::int64_t failure_window_ms = 15 * 60 * 1000;
-  // A notice by e-mail to an address the reporter leaves. Off until the
-  // server has a mail transport (SMTP, issue 7): the pages do not offer
-  // what would never be sent, and the services refuse an address.
+  // A notice by e-mail to an address the reporter leaves (app/mail_notifier).
+  // On only when the server sends mail (`serve --smtp-url`): otherwise the
+  // pages do not offer what would never be sent, the services refuse an
+  // address, and nothing is queued.
   bool email_notices = false;
 };
 

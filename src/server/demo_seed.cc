@@ -93,9 +93,18 @@ absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::Re
         {"authority", {Role::kEmployee, Role::kCompetentAuthority}, "Henk van Dalen", "Korpschef"},
         {"admin", {Role::kAdmin}, "Ingrid Beheer", "Functioneel beheerder"},
         {"auditor", {Role::kAuditor}, "Tom Controle", "Auditor"},
+        // The other tracks (issue 4).
+        {"vp", {Role::kEmployee, Role::kCounsellor}, "Fatima El Amrani", "Vertrouwenspersoon"},
+        {"cvp", {Role::kEmployee, Role::kCentralCounsellor}, "Peter Bos", "Centrale vertrouwenspersoon"},
+        {"voorzitter-kc", {Role::kEmployee, Role::kCommitteeChair}, "Marleen Kok", "Voorzitter klachtencommissie"},
+        {"triagist", {Role::kEmployee, Role::kTriageOfficer}, "Ruud Vermeulen", "Triagist VIK"},
+        {"onderzoeker", {Role::kEmployee, Role::kInvestigator}, "Noor Yilmaz", "Onderzoeker VIK"},
+        {"teamchef-vik", {Role::kEmployee, Role::kVikTeamChief}, "Erik Dijkstra", "Teamchef VIK"},
+        {"leidinggevende", {Role::kEmployee, Role::kManager}, "Linda Mulder", "Teamchef"},
     };
-    const Id teams_for[] = {ids.teams[16], ids.teams[4], ids.teams[24], ids.teams[32], ids.teams[40], 0,
-                            ids.teams[44], ids.teams[48]};
+    const Id teams_for[] = {ids.teams[16], ids.teams[4],  ids.teams[24], ids.teams[32], ids.teams[40], 0,
+                            ids.teams[44], ids.teams[48], ids.teams[17], ids.teams[18], ids.teams[45],
+                            ids.teams[20], ids.teams[28], ids.teams[29], ids.teams[5]};
     int i = 0;
     for (const auto& d : demo) {
       Id person = 0;
@@ -240,7 +249,8 @@ absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::Re
 std::vector<DemoLogin> DemoLogins(Store& store) {
   std::vector<DemoLogin> out;
   (void)store.Transact([&](StoreTx& tx) {
-    for (const char* u : {"employee", "vpi1", "vpi2", "vpi3", "coordinator", "authority", "admin", "auditor"}) {
+    for (const char* u : {"employee", "vpi1", "vpi2", "vpi3", "coordinator", "authority", "admin", "auditor", "vp",
+                          "cvp", "voorzitter-kc", "triagist", "onderzoeker", "teamchef-vik", "leidinggevende"}) {
       auto a = tx.FindAccountByUsername(u);
       if (!a.ok()) continue;
       std::string label;

@@ -1,5 +1,6 @@
 // waarborg: the server and its command-line tools.
-//   waarborg serve --port N --data DIR [--demo]
+//   waarborg serve --port N --data DIR [--demo] [--smtp-url URL --mail-from ADDR --public-url URL]
+//   waarborg mail problems --data DIR
 //   waarborg migrate --data DIR
 //   waarborg audit verify --data DIR
 //   waarborg tracks check [--workflows DIR]
@@ -17,14 +18,17 @@
 #include "adapters/http/api_routes.h"
 #include "adapters/http/server.h"
 #include "adapters/http/services.h"
+#include "adapters/mail/smtp_mailer.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/web/pages.h"
 #include "adapters/workflow_files/track_loader.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/identity_vault.h"
+#include "app/mail_notifier.h"
 #include "app/reporter_channel.h"
 #include "app/retention.h"
+#include "app/track_service.h"
 #include "app/lmm_service.h"
 #include "app/org_service.h"
 #include "server/demo_seed.h"
@@ -125,6 +129,19 @@ int main(int argc, char** argv) {
   serve->add_option("--web-dir", web_dir, "Map met templates en statische bestanden");
   serve->add_flag("--secure-cookies", secure_cookies, "Secure-cookies (achter een TLS-proxy)");
 
+  // E-mail notices (app/mail_notifier). Without --smtp-url the server sends
+  // no mail and the reporter is not offered a notice by e-mail.
+  std::string smtp_url, mail_from = "waarborg@localhost", public_url, smtp_user, starttls = "try";
+  std::int64_t mail_interval_ms = 5000;
+  serve->add_option("--smtp-url", smtp_url, "Mailserver voor e-mailberichten: smtp://host:poort of smtps://host:poort");
+  serve->add_option("--mail-from", mail_from, "Afzender van e-mailberichten, bv. \"Waarborg <waarborg@example.nl>\"");
+  serve->add_option("--public-url", public_url, "Adres waarop mensen Waarborg bereiken (standaard http://localhost:POORT)");
+  serve->add_option("--smtp-starttls", starttls, "STARTTLS bij smtp://: none, try of required")
+      ->check(CLI::IsMember({"none", "try", "required"}));
+  serve->add_option("--smtp-user", smtp_user, "Gebruikersnaam bij de mailserver (wachtwoord in WAARBORG_SMTP_PASSWORD)");
+  serve->add_option("--mail-interval-ms", mail_interval_ms, "Hoe vaak de uitgaande e-mail wordt verwerkt (ms)")
+      ->check(CLI::Range(static_cast<std::int64_t>(50), static_cast<std::int64_t>(3'600'000)));
+
   auto* migrate = cli.add_subcommand("migrate", "Maak of migreer de database");
   migrate->add_option("--data", data_dir, "Datamap");
 
@@ -137,6 +154,11 @@ int main(int argc, char** argv) {
   auto* retention_run = retention->add_subcommand("run", "Vernietig nu de meldingen waarvan de bewaartermijn is verstreken");
   retention_run->add_option("--data", data_dir, "Datamap");
   retention->require_subcommand(1);
+
+  auto* mail_cmd = cli.add_subcommand("mail", "Uitgaande e-mail");
+  auto* mail_problems = mail_cmd->add_subcommand("problems", "Toon e-mails die niet verzonden konden worden");
+  mail_problems->add_option("--data", data_dir, "Datamap");
+  mail_cmd->require_subcommand(1);
 
   std::string workflows_dir;
   serve->add_option("--workflows", workflows_dir, "Map met de trajectdefinities (tracks/, units/)");
@@ -222,12 +244,53 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (*mail_problems) {
+    std::vector<OutboxMail> problems;
+    auto st = store.Read([&](StoreTx& tx) {
+      problems = tx.ListMailProblems(200);
+      return absl::OkStatus();
+    });
+    if (!st.ok()) return Fail(st);
+    if (problems.empty()) {
+      std::cout << "Geen e-mails met problemen.\n";
+      return 0;
+    }
+    // Ids, attempts and the error only: no address is stored, none is shown.
+    std::cout << problems.size() << " e-mail(s) niet verzonden:\n";
+    for (const auto& m : problems) {
+      std::cout << "  e-mail " << m.id << "  melding " << m.case_id << "  " << m.kind << "  pogingen " << m.attempts
+                << "  "
+                << (m.next_attempt_at ? Cat("volgende poging ", FormatInstantNl(*m.next_attempt_at))
+                                      : std::string("opgegeven"))
+                << "\n      laatste fout: " << m.last_error << "\n";
+    }
+    return 0;
+  }
+
   // serve
   SetUpJsonLogs();
+  std::unique_ptr<mail::SmtpMailer> mailer;
+  if (!smtp_url.empty()) {
+    if (!public_url.empty() && public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0)
+      return Fail(absl::InvalidArgumentError("--public-url moet beginnen met http:// of https://."));
+    mail::SmtpOptions smtp;
+    smtp.url = smtp_url;
+    smtp.from = mail_from;
+    smtp.starttls = starttls == "none"       ? mail::StartTls::kNone
+                    : starttls == "required" ? mail::StartTls::kRequired
+                                             : mail::StartTls::kTry;
+    smtp.username = smtp_user;
+    if (const char* pw = std::getenv("WAARBORG_SMTP_PASSWORD")) smtp.password = pw;
+    auto m = mail::SmtpMailer::Create(std::move(smtp));
+    if (!m.ok()) return Fail(m.status());
+    mailer = std::move(*m);
+  }
+  app::ReporterChannelPolicy channel_policy;
+  channel_policy.email_notices = mailer != nullptr;
   app::AuthService auth(store, clock);
   app::LmmService lmm(store, clock);
   app::AuditService audit_service(store, clock, crypto::Sha256Hex);
-  app::ReporterChannel channel(store, clock, lmm);
+  app::ReporterChannel channel(store, clock, lmm, channel_policy);
   app::IdentityVault vault(store, clock);
   std::string demo_receipt;
   if (demo) {
@@ -239,8 +302,9 @@ int main(int argc, char** argv) {
   app::Retention retention_job(store, clock);
   retention_job.StartDaily();
   app::OrgService org(store, clock);
+  app::TrackService track_service(store, clock, tracks);
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
-                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks};
+                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service};
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
@@ -252,6 +316,9 @@ int main(int argc, char** argv) {
                               "niet. <a href=\"/\">Naar de startpagina</a></p></main></body></html>"};
   };
 
+  // Started once the port is known (--port 0 picks one), for the default link.
+  std::unique_ptr<app::MailNotifier> notifier;
+
   http::ServerOptions opts;
   opts.address = address;
   opts.port = port;
@@ -260,6 +327,13 @@ int main(int argc, char** argv) {
   // The banner goes to stderr, so stdout carries only JSON lines.
   auto st = http::Serve(opts, std::move(routes), not_found, [&](std::uint16_t p) {
     spdlog::info(R"({{"msg":"listening","address":"{}","port":{}}})", address, p);
+    if (mailer && !notifier) {
+      app::MailSettings mail_settings;
+      mail_settings.public_url = public_url.empty() ? Cat("http://localhost:", p) : public_url;
+      notifier = std::make_unique<app::MailNotifier>(store, clock, *mailer, mail_settings);
+      notifier->Start(std::chrono::milliseconds(mail_interval_ms));
+      spdlog::info(R"({{"msg":"mail notices on","interval_ms":{}}})", mail_interval_ms);
+    }
     std::cerr << "Waarborg luistert op http://" << (address == "127.0.0.1" ? "localhost" : address) << ":" << p
               << std::endl;
     if (demo) {

@@ -278,6 +278,33 @@ try {
     await context.close();
   }
 
+  // Triage officer: the cases on the other tracks (/zaken), the new-case form
+  // (empty, with errors), a VIK triage case and a refused step on it.
+  {
+    const context = await login(base, 'triagist');
+    await visit(base, '/zaken', '/zaken (triagist)');
+    assert(await page.isVisible('nav a[href="/zaken"][aria-current="page"]'), 'Zaken is in the triage officer menu');
+    await visit(base, '/zaken/nieuw/vik_triage?zoek=de', '/zaken/nieuw/vik_triage (triagist, met zoekresultaten)');
+    await submit('button:has-text("Zaak registreren")');
+    assert(await page.isVisible('[role=alert]'), 'an empty new case shows the error summary');
+    await check('/zaken/nieuw/vik_triage (triagist, met foutmeldingen)');
+    await page.selectOption('#eenheid', { index: 1 });
+    await page.fill('#samenvatting', 'Toegankelijkheidsproef triage');
+    await submit('button:has-text("Zaak registreren")');
+    const caseUrl = pathOf(page);
+    assert(/^\/zaken\/\d+$/.test(caseUrl), `registering leads to the case page (at ${page.url()})`);
+    assert((await page.locator('h1').count()) === 1, `${caseUrl} has exactly one h1`);
+    await check(`${caseUrl} (triagist, nieuw signaal)`);
+    await page.selectOption('#stap-start_triage-source', 'manager');
+    await submit('#stap-start_triage button[type=submit]');
+    assert(pathOf(page) === caseUrl, `the step returns to the case page (at ${page.url()})`);
+    await check(`${caseUrl} (triagist, in triage)`);
+    await submit('#stap-choose_line_inquiry button[type=submit]');
+    assert(await page.isVisible('#stap-choose_line_inquiry [role=alert]'), 'a step without the criteria shows its message');
+    await check(`${caseUrl} (triagist, geweigerde stap)`);
+    await context.close();
+  }
+
   log(`${checked} page states checked`);
   if (findings.length) {
     failed = true;

@@ -18,6 +18,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "adapters/crypto/totp.h"
 
@@ -109,10 +110,11 @@ inline std::string RunCapture(const std::string& cmd, int* exit_code = nullptr) 
   return out;
 }
 
-// A running `waarborg serve --demo` on its own data directory.
+// A running `waarborg serve --demo` on its own data directory, with
+// `extra_args` appended to its command line (e.g. --smtp-url).
 class Server {
  public:
-  Server() {
+  explicit Server(std::vector<std::string> extra_args = {}) {
     dir_ = std::filesystem::temp_directory_path() /
            ("waarborg-it-" + std::to_string(getpid()) + "-" + std::to_string(counter_++));
     std::filesystem::remove_all(dir_);
@@ -124,8 +126,13 @@ class Server {
       (void)f;
       dup2(fileno(stdout), STDERR_FILENO);  // the banner goes to stderr
       std::string port = std::to_string(port_);
-      execl(WAARBORG_BINARY, WAARBORG_BINARY, "serve", "--port", port.c_str(), "--data", dir_.c_str(), "--demo",
-            "--threads", "2", static_cast<char*>(nullptr));
+      std::vector<std::string> args = {WAARBORG_BINARY, "serve", "--port", port, "--data", dir_.string(), "--demo",
+                                       "--threads", "2"};
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(WAARBORG_BINARY, argv.data());
       _exit(127);
     }
     for (int i = 0; i < 300; ++i) {

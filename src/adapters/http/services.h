@@ -11,6 +11,7 @@
 #include "app/reporter_channel.h"
 #include "app/lmm_service.h"
 #include "app/org_service.h"
+#include "app/track_service.h"
 #include "core/ports/clock.h"
 #include "core/ports/store.h"
 #include "core/workflow/track_catalogue.h"
@@ -30,6 +31,8 @@ struct Services {
   // The tracks as data (workflows/), validated at start; null in tests that
   // need none.
   const workflow::TrackCatalogue* tracks = nullptr;
+  // Cases on the tracks defined as data (/zaken); null in tests that need none.
+  app::TrackService* track_cases = nullptr;
 };
 
 inline constexpr const char* kSessionCookie = "wb_session";

@@ -8,6 +8,7 @@
 #include "adapters/crypto/crypto.h"
 #include "adapters/crypto/sealing.h"
 #include "adapters/json/case_json.h"
+#include "fmt/format.h"
 #include "core/common/status.h"
 #include "core/workflow/lmm_track.h"
 
@@ -136,6 +137,44 @@ ALTER TABLE audit_events ADD COLUMN nonce TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_events ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_events ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4: cases on the tracks defined as data (issue 4): state ids of the
+    // track's file, fields and steps encrypted with the case's own key.
+    R"sql(
+CREATE TABLE track_cases(
+  id INTEGER PRIMARY KEY, track TEXT NOT NULL, reference TEXT NOT NULL UNIQUE, state TEXT NOT NULL,
+  unit_id INTEGER NOT NULL REFERENCES units(id), received_on TEXT NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, created_by INTEGER NOT NULL, version INTEGER NOT NULL,
+  summary BLOB NOT NULL, fields BLOB NOT NULL);
+CREATE INDEX track_cases_track ON track_cases(track, state);
+CREATE TABLE track_case_keys(
+  case_id INTEGER PRIMARY KEY REFERENCES track_cases(id), key_id TEXT NOT NULL, wrapped BLOB NOT NULL);
+CREATE TABLE track_members(
+  case_id INTEGER NOT NULL REFERENCES track_cases(id), person_id INTEGER NOT NULL REFERENCES people(id),
+  role TEXT NOT NULL, PRIMARY KEY(case_id, person_id, role));
+CREATE INDEX track_members_person ON track_members(person_id);
+CREATE TABLE track_steps(
+  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES track_cases(id), action TEXT NOT NULL,
+  from_state TEXT NOT NULL, to_state TEXT NOT NULL, at INTEGER NOT NULL, by_person INTEGER NOT NULL,
+  fields BLOB NOT NULL);
+CREATE INDEX track_steps_case ON track_steps(case_id, id);
+CREATE TABLE track_counters(prefix TEXT NOT NULL, year INTEGER NOT NULL, last INTEGER NOT NULL,
+  PRIMARY KEY(prefix, year));
+)sql",
+    // 5: the mail outbox (issue 3 §3, issue 7 §4). No address and no text:
+    // the sender looks the address up when it sends (the reporter's is
+    // encrypted with the case), so destroying a case leaves nothing here.
+    // next_attempt_at NULL: given up. At most one row per kind and case waits
+    // to be sent (coalescing).
+    R"sql(
+CREATE TABLE mail_outbox(
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, case_id INTEGER NOT NULL REFERENCES lmm_cases(id),
+  created_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,
+  last_error TEXT NOT NULL DEFAULT '', sent_at INTEGER);
+CREATE UNIQUE INDEX mail_outbox_waiting ON mail_outbox(kind, case_id)
+  WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL;
+CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL;
+CREATE INDEX mail_outbox_case ON mail_outbox(case_id);
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {
@@ -238,6 +277,35 @@ class SqliteStore::Tx final : public StoreTx {
     }
     return key_cache_.emplace(case_id, std::move(key)).first->second;
   }
+  // The same for a case on a track defined as data (own key table, own
+  // associated data, so no key or ciphertext moves between the two kinds).
+  absl::StatusOr<std::string> TrackKey(Id case_id, bool create) {
+    if (auto it = track_key_cache_.find(case_id); it != track_key_cache_.end()) return it->second;
+    const std::string context = Cat("track:", case_id);
+    std::string key;
+    auto s = Q("SELECT wrapped FROM track_case_keys WHERE case_id=?");
+    s.Bind(1, case_id);
+    if (s.Step()) {
+      ASSIGN_OR_RETURN(key, keys_->UnwrapKey(s.Blob(0), context));
+    } else if (create) {
+      key = crypto::NewDataKey();
+      ASSIGN_OR_RETURN(std::string wrapped, keys_->WrapKey(key, context));
+      auto ins = Q("INSERT INTO track_case_keys(case_id, key_id, wrapped) VALUES(?,?,?)");
+      ins.Bind(1, case_id).Bind(2, keys_->KeyId()).BindBlob(3, wrapped);
+      RETURN_IF_ERROR(ins.Exec());
+    } else {
+      return absl::DataLossError(Cat("Sleutel van zaak ", case_id, " ontbreekt."));
+    }
+    return track_key_cache_.emplace(case_id, std::move(key)).first->second;
+  }
+  absl::StatusOr<std::string> SealTrack(Id case_id, std::string_view field, std::string_view plain) {
+    ASSIGN_OR_RETURN(std::string key, TrackKey(case_id, true));
+    return crypto::Encrypt(key, plain, Cat("track:", case_id, ":", field));
+  }
+  absl::StatusOr<std::string> UnsealTrack(Stmt& s, int col, Id case_id, std::string_view field) {
+    ASSIGN_OR_RETURN(std::string key, TrackKey(case_id, false));
+    return crypto::Decrypt(key, s.Blob(col), Cat("track:", case_id, ":", field));
+  }
   absl::StatusOr<std::string> Seal(Id case_id, std::string_view field, std::string_view plain) {
     ASSIGN_OR_RETURN(std::string key, CaseKey(case_id, true));
     return crypto::Encrypt(key, plain, Cat("case:", case_id, ":", field));
@@ -256,6 +324,8 @@ class SqliteStore::Tx final : public StoreTx {
   void ForgetKeys() {
     for (auto& [id, k] : key_cache_) crypto::Wipe(k);
     key_cache_.clear();
+    for (auto& [id, k] : track_key_cache_) crypto::Wipe(k);
+    track_key_cache_.clear();
   }
 
   // A cached prepared statement for `sql` (literal or built per query; the
@@ -792,7 +862,11 @@ class SqliteStore::Tx final : public StoreTx {
     if (email.empty()) {
       auto d = Q("DELETE FROM reporter_contacts WHERE case_id=?");
       d.Bind(1, case_id);
-      return d.Exec();
+      RETURN_IF_ERROR(d.Exec());
+      // No address, nothing to send: unsent notices go too.
+      auto m = Q("DELETE FROM mail_outbox WHERE case_id=? AND sent_at IS NULL");
+      m.Bind(1, case_id);
+      return m.Exec();
     }
     ASSIGN_OR_RETURN(std::string sealed, Seal(case_id, "reporter.email", email));
     auto s = Q("INSERT INTO reporter_contacts(case_id, email) VALUES(?,?) "
@@ -806,6 +880,54 @@ class SqliteStore::Tx final : public StoreTx {
     if (!s.Step()) return "";
     auto v = Unseal(s, 0, case_id, "reporter.email");
     return v.ok() ? *v : "";
+  }
+
+  // --- the mail outbox ---
+  static constexpr const char* kOutboxColumns =
+      "SELECT id, kind, case_id, created_at, attempts, next_attempt_at, last_error, sent_at FROM mail_outbox ";
+  static OutboxMail ReadOutbox(Stmt& s) {
+    OutboxMail m;
+    m.id = s.Int(0); m.kind = s.Text(1); m.case_id = s.Int(2); m.created_at = s.Int(3);
+    m.attempts = static_cast<int>(s.Int(4)); m.next_attempt_at = s.OptInt(5); m.last_error = s.Text(6);
+    m.sent_at = s.OptInt(7);
+    return m;
+  }
+  absl::Status EnqueueMail(std::string_view kind, Id case_id, Instant at) override {
+    // The partial unique index (kind, case_id) over waiting rows coalesces.
+    auto s = Q("INSERT INTO mail_outbox(kind, case_id, created_at, attempts, next_attempt_at) VALUES(?,?,?,0,?) "
+               "ON CONFLICT DO NOTHING");
+    s.Bind(1, kind).Bind(2, case_id).Bind(3, at).Bind(4, at);
+    return s.Exec();
+  }
+  std::vector<OutboxMail> DueMail(Instant now, int limit) override {
+    auto s = Q(Cat(kOutboxColumns, "WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL AND next_attempt_at<=? "
+                                   "ORDER BY next_attempt_at, id LIMIT ?"));
+    s.Bind(1, now).Bind(2, limit);
+    std::vector<OutboxMail> out;
+    while (s.Step()) out.push_back(ReadOutbox(s));
+    return out;
+  }
+  absl::Status MarkMailSent(Id id, Instant at) override {
+    auto s = Q("UPDATE mail_outbox SET sent_at=?, attempts=attempts+1, last_error='' WHERE id=? AND sent_at IS NULL");
+    s.Bind(1, at).Bind(2, id);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) == 0) return NotFound("Dit bericht wacht niet meer op verzending.");
+    return absl::OkStatus();
+  }
+  absl::Status MarkMailFailed(Id id, std::string_view error, std::optional<Instant> next_attempt_at) override {
+    auto s = Q("UPDATE mail_outbox SET attempts=attempts+1, last_error=?, next_attempt_at=? WHERE id=? "
+               "AND sent_at IS NULL");
+    s.Bind(1, error).Bind(2, next_attempt_at).Bind(3, id);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) == 0) return NotFound("Dit bericht wacht niet meer op verzending.");
+    return absl::OkStatus();
+  }
+  std::vector<OutboxMail> ListMailProblems(int limit) override {
+    auto s = Q(Cat(kOutboxColumns, "WHERE sent_at IS NULL AND attempts>0 ORDER BY id DESC LIMIT ?"));
+    s.Bind(1, limit);
+    std::vector<OutboxMail> out;
+    while (s.Step()) out.push_back(ReadOutbox(s));
+    return out;
   }
 
   // --- identity vault ---
@@ -922,6 +1044,7 @@ class SqliteStore::Tx final : public StoreTx {
          {"DELETE FROM message_reads WHERE case_id=?", "DELETE FROM messages WHERE case_id=?",
           "DELETE FROM attachments WHERE case_id=?", "DELETE FROM receipts WHERE case_id=?",
           "DELETE FROM reporter_sessions WHERE case_id=?", "DELETE FROM reporter_contacts WHERE case_id=?",
+          "DELETE FROM mail_outbox WHERE case_id=?",
           "DELETE FROM identity_seals WHERE case_id=?", "DELETE FROM identity_requests WHERE case_id=?",
           "DELETE FROM case_events WHERE case_id=?", "DELETE FROM case_members WHERE case_id=?",
           "DELETE FROM reporter_identities WHERE case_id=?", "DELETE FROM case_keys WHERE case_id=?",
@@ -989,6 +1112,142 @@ class SqliteStore::Tx final : public StoreTx {
     auto s = Q("INSERT INTO settings(key, value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value");
     s.Bind(1, key).Bind(2, value);
     return s.Exec();
+  }
+
+  // --- cases on the tracks defined as data ---
+  static std::string FieldsToJson(const std::map<std::string, std::string>& f) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : f) j[k] = v;
+    return j.dump();
+  }
+  static absl::StatusOr<std::map<std::string, std::string>> FieldsFromJson(const std::string& text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return absl::DataLossError("Velden van de zaak zijn beschadigd.");
+    std::map<std::string, std::string> out;
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (it.value().is_string()) out[it.key()] = it.value().get<std::string>();
+    return out;
+  }
+  absl::Status WriteTrackTexts(const TrackCase& c) {
+    ASSIGN_OR_RETURN(std::string summary, SealTrack(c.id, "summary", c.summary));
+    ASSIGN_OR_RETURN(std::string fields, SealTrack(c.id, "fields", FieldsToJson(c.fields)));
+    auto s = Q("UPDATE track_cases SET summary=?1, fields=?2 WHERE id=?3");
+    s.BindBlob(1, summary).BindBlob(2, fields).Bind(3, c.id);
+    RETURN_IF_ERROR(s.Exec());
+    RETURN_IF_ERROR(Exec("DELETE FROM track_members WHERE case_id=?1", c.id));
+    for (const auto& m : c.members) {
+      auto ins = Q("INSERT OR IGNORE INTO track_members(case_id, person_id, role) VALUES(?1,?2,?3)");
+      ins.Bind(1, c.id).Bind(2, m.person_id).Bind(3, m.role);
+      RETURN_IF_ERROR(ins.Exec());
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Exec(const char* sql, Id id) {
+    auto s = Q(sql);
+    s.Bind(1, id);
+    return s.Exec();
+  }
+  absl::StatusOr<Id> InsertTrackCase(TrackCase& c, std::string_view prefix) override {
+    const int year = static_cast<int>(c.received_on.year());
+    std::int64_t number = 0;
+    {
+      auto n = Q("INSERT INTO track_counters(prefix, year, last) VALUES(?1, ?2, 1) "
+                 "ON CONFLICT(prefix, year) DO UPDATE SET last=last+1 RETURNING last");
+      n.Bind(1, prefix).Bind(2, year);
+      if (!n.Step()) return absl::InternalError(Cat("Zaaknummer niet te maken: ", n.last_error()));
+      number = n.Int(0);
+      while (n.Step()) {}
+    }
+    c.reference = fmt::format("{}-{}-{:04d}", prefix, year, number);
+    c.version = 1;
+    auto s = Q("INSERT INTO track_cases(track, reference, state, unit_id, received_on, created_at, updated_at, "
+               "created_by, version, summary, fields) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,1,X'',X'')");
+    s.Bind(1, c.track).Bind(2, c.reference).Bind(3, c.state).Bind(4, c.unit_id)
+        .Bind(5, FormatDateIso(c.received_on)).Bind(6, c.created_at).Bind(7, c.updated_at).Bind(8, c.created_by);
+    RETURN_IF_ERROR(s.Exec());
+    c.id = sqlite3_last_insert_rowid(db_);
+    RETURN_IF_ERROR(WriteTrackTexts(c));
+    return c.id;
+  }
+  absl::Status UpdateTrackCase(const TrackCase& c, std::int64_t expected_version) override {
+    auto s = Q("UPDATE track_cases SET state=?1, updated_at=?2, version=version+1 WHERE id=?3 AND version=?4");
+    s.Bind(1, c.state).Bind(2, c.updated_at).Bind(3, c.id).Bind(4, expected_version);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) != 1)
+      return absl::AbortedError("Deze zaak is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.");
+    return WriteTrackTexts(c);
+  }
+  absl::StatusOr<TrackCase> GetTrackCase(Id id) override {
+    auto s = Q("SELECT id, track, reference, state, unit_id, received_on, created_at, updated_at, created_by, "
+               "version, summary, fields FROM track_cases WHERE id=?1");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Deze zaak bestaat niet.");
+    TrackCase c;
+    c.id = s.Int(0); c.track = s.Text(1); c.reference = s.Text(2); c.state = s.Text(3); c.unit_id = s.Int(4);
+    c.received_on = s.DateAt(5); c.created_at = s.Int(6); c.updated_at = s.Int(7); c.created_by = s.Int(8);
+    c.version = s.Int(9);
+    ASSIGN_OR_RETURN(c.summary, UnsealTrack(s, 10, c.id, "summary"));
+    ASSIGN_OR_RETURN(std::string fields, UnsealTrack(s, 11, c.id, "fields"));
+    ASSIGN_OR_RETURN(c.fields, FieldsFromJson(fields));
+    auto m = Q("SELECT person_id, role FROM track_members WHERE case_id=?1 ORDER BY rowid");
+    m.Bind(1, id);
+    while (m.Step()) c.members.push_back({m.Int(0), m.Text(1)});
+    return c;
+  }
+  std::vector<TrackCaseSummary> ListTrackCases(const TrackCaseQuery& q) override {
+    std::string sql = "SELECT id, track, reference, state, unit_id, received_on, summary FROM track_cases c WHERE (0";
+    for (size_t i = 0; i < q.all_of_tracks.size(); ++i) sql += Cat(" OR track=:t", i);
+    if (q.member) sql += " OR EXISTS (SELECT 1 FROM track_members m WHERE m.case_id=c.id AND m.person_id=:member)";
+    sql += ")";
+    if (q.track) sql += " AND track=:track";
+    if (q.open_only)
+      for (size_t i = 0; i < q.terminal_states.size(); ++i) sql += Cat(" AND state<>:x", i);
+    sql += " ORDER BY received_on DESC, id DESC LIMIT :limit";
+    Stmt s = Q(sql);
+    auto bt = [&](const std::string& n, const std::string& v) {
+      if (int i = sqlite3_bind_parameter_index(s.raw(), n.c_str())) sqlite3_bind_text(s.raw(), i, v.c_str(), -1, SQLITE_TRANSIENT);
+    };
+    for (size_t i = 0; i < q.all_of_tracks.size(); ++i) bt(Cat(":t", i), q.all_of_tracks[i]);
+    if (q.member) sqlite3_bind_int64(s.raw(), sqlite3_bind_parameter_index(s.raw(), ":member"), *q.member);
+    if (q.track) bt(":track", *q.track);
+    if (q.open_only)
+      for (size_t i = 0; i < q.terminal_states.size(); ++i) bt(Cat(":x", i), q.terminal_states[i]);
+    sqlite3_bind_int64(s.raw(), sqlite3_bind_parameter_index(s.raw(), ":limit"), q.limit);
+    std::vector<TrackCaseSummary> out;
+    while (s.Step()) {
+      TrackCaseSummary t;
+      t.id = s.Int(0); t.track = s.Text(1); t.reference = s.Text(2); t.state = s.Text(3); t.unit_id = s.Int(4);
+      t.received_on = s.DateAt(5);
+      auto summary = UnsealTrack(s, 6, t.id, "summary");
+      t.summary = summary.ok() ? *summary : std::string("[niet te ontsleutelen]");
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+  absl::StatusOr<Id> InsertTrackStep(const TrackStep& st) override {
+    ASSIGN_OR_RETURN(std::string fields, SealTrack(st.case_id, "step", FieldsToJson(st.fields)));
+    auto s = Q("INSERT INTO track_steps(case_id, action, from_state, to_state, at, by_person, fields) "
+               "VALUES(?1,?2,?3,?4,?5,?6,?7)");
+    s.Bind(1, st.case_id).Bind(2, st.action).Bind(3, st.from_state).Bind(4, st.to_state).Bind(5, st.at)
+        .Bind(6, st.by_person).BindBlob(7, fields);
+    RETURN_IF_ERROR(s.Exec());
+    return sqlite3_last_insert_rowid(db_);
+  }
+  std::vector<TrackStep> ListTrackSteps(Id case_id) override {
+    auto s = Q("SELECT id, action, from_state, to_state, at, by_person, fields FROM track_steps "
+               "WHERE case_id=?1 ORDER BY id");
+    s.Bind(1, case_id);
+    std::vector<TrackStep> out;
+    while (s.Step()) {
+      TrackStep st;
+      st.id = s.Int(0); st.case_id = case_id; st.action = s.Text(1); st.from_state = s.Text(2);
+      st.to_state = s.Text(3); st.at = s.Int(4); st.by_person = s.Int(5);
+      if (auto f = UnsealTrack(s, 6, case_id, "step"); f.ok()) {
+        if (auto m = FieldsFromJson(*f); m.ok()) st.fields = std::move(*m);
+      }
+      out.push_back(std::move(st));
+    }
+    return out;
   }
 
   // --- audit ---
@@ -1069,6 +1328,7 @@ class SqliteStore::Tx final : public StoreTx {
   HashFunction* hash_;
   KeyProvider* keys_;
   std::unordered_map<Id, std::string> key_cache_;
+  std::unordered_map<Id, std::string> track_key_cache_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

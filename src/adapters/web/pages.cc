@@ -13,6 +13,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddAuthRoutes(w, out);
   // Before the case routes: /meldingen/:id/berichten is not a workflow step.
   AddCaseChannelRoutes(w, out);
+  AddTrackRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);

@@ -61,6 +61,14 @@ std::vector<NavItem> NavFor(const Actor& a) {
     nav.push_back({"/termijnen", "nav_deadlines"});
     nav.push_back({"/activiteiten", "nav_activities"});
   }
+  // The other tracks (/zaken): for their roles and the competent authority.
+  for (Role r : {Role::kCounsellor, Role::kCentralCounsellor, Role::kCommitteeMember, Role::kCommitteeChair,
+                 Role::kTriageOfficer, Role::kInvestigator, Role::kVikTeamChief, Role::kManager,
+                 Role::kCompetentAuthority}) {
+    if (!a.Has(r)) continue;
+    nav.push_back({"/zaken", "nav_track_cases"});
+    break;
+  }
   if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
   if (a.Has(Role::kAdmin) || a.Has(Role::kCoordinator)) nav.push_back({"/beheer", "nav_admin"});
   return nav;
@@ -97,7 +105,8 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
       n.set("label", w.r->T(lang, item.key));
       bool current = req.path == item.href ||
                      (item.href == "/meldingen" && req.path.rfind("/meldingen/", 0) == 0 &&
-                      req.path != "/meldingen/nieuw");
+                      req.path != "/meldingen/nieuw") ||
+                     (item.href == "/zaken" && req.path.rfind("/zaken/", 0) == 0);
       n.set("current", current);
       nav.push_back(n);
     }

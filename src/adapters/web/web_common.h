@@ -75,6 +75,8 @@ http::Handler Authed(const Web& w, AuthedHandler h);
 // The route groups.
 void AddAuthRoutes(const Web& w, std::vector<http::Route>& out);
 void AddCaseRoutes(const Web& w, std::vector<http::Route>& out);
+// The cases on the tracks defined as data (track_pages.cc): /zaken.
+void AddTrackRoutes(const Web& w, std::vector<http::Route>& out);
 void AddOtherRoutes(const Web& w, std::vector<http::Route>& out);
 void AddAdminRoutes(const Web& w, std::vector<http::Route>& out);
 void AddStaticRoutes(const Web& w, std::vector<http::Route>& out);

@@ -214,13 +214,40 @@ class Reader {
     TrackDefinition def;
     def.line = 1;
     auto f = Fields(root, "traject",
-                    {"id", "name", "description", "main_path", "states", "transitions", "deadlines", "reviews"}, 1);
+                    {"id", "name", "description", "main_path", "readers", "fields", "states", "transitions",
+                     "deadlines", "reviews"},
+                    1);
     if (f.empty() && !root.IsMap()) return def;
     def.id = Str(f, "id", "traject", 1, true);
     def.name = Str(f, "name", "traject", 1, true);
     def.description = Str(f, "description", "traject", 1, true);
     def.main_path = List(f, "main_path", "traject");
     if (Has(f, "main_path")) def.main_path_line = LineOf(f.at("main_path"));
+    def.readers = List(f, "readers", "traject");
+    for (const auto& n : Items(f, "fields", "traject")) {
+      workflow::FieldDef fd;
+      fd.line = LineOf(n);
+      auto ff = Fields(n, "veld", {"id", "label", "type", "options", "help"}, fd.line);
+      fd.id = Str(ff, "id", "veld", fd.line, true);
+      const std::string what = Cat("veld '", fd.id, "'");
+      fd.label = Str(ff, "label", what, fd.line, true);
+      fd.help = Str(ff, "help", what, fd.line, false);
+      const std::string type = Str(ff, "type", what, fd.line, false);
+      if (!type.empty()) {
+        if (auto t = workflow::ParseFieldType(type)) {
+          fd.type = *t;
+        } else {
+          Err(LineOf(ff.at("type")),
+              Cat(what, ": onbekend type '", type, "' (text, textarea, date, yesno, choice of person)"));
+        }
+      }
+      for (const auto& o : Items(ff, "options", what)) {
+        auto of = Fields(o, Cat(what, ", optie"), {"key", "label"}, LineOf(o));
+        fd.options.push_back({Str(of, "key", Cat(what, ", optie"), LineOf(o), true),
+                              Str(of, "label", Cat(what, ", optie"), LineOf(o), true)});
+      }
+      def.fields.push_back(std::move(fd));
+    }
     if (!Has(f, "states")) Err(1, "traject: verplicht veld 'states' ontbreekt");
     if (!Has(f, "transitions")) Err(1, "traject: verplicht veld 'transitions' ontbreekt");
 
@@ -240,7 +267,9 @@ class Reader {
       TransitionDef t;
       t.line = LineOf(n);
       auto tf = Fields(n, "overgang",
-                       {"action", "label", "from", "to", "roles", "required_fields", "checklist", "guards"}, t.line);
+                       {"action", "label", "from", "to", "roles", "required_fields", "optional_fields", "checklist",
+                        "guards"},
+                       t.line);
       t.action = Str(tf, "action", "overgang", t.line, true);
       const std::string what = Cat("overgang '", t.action, "'");
       t.label = Str(tf, "label", what, t.line, false);
@@ -249,6 +278,7 @@ class Reader {
       t.to = Str(tf, "to", what, t.line, false);
       t.roles = List(tf, "roles", what);
       t.required_fields = List(tf, "required_fields", what);
+      t.optional_fields = List(tf, "optional_fields", what);
       t.checklist = List(tf, "checklist", what);
       t.guards = List(tf, "guards", what);
       def.transitions.push_back(std::move(t));

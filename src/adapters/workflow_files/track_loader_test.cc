@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/access/access.h"
+#include "core/cases/investigation_rules.h"
 #include "core/common/strings.h"
 #include "core/cases/lmm_case.h"
 #include "core/workflow/flow_chart.h"
@@ -229,6 +231,54 @@ TEST(TrackFiles, VikTriageOffersEveryApproachAndReturnWithReasons) {
   EXPECT_THAT(allowed, ::testing::Contains("return_to_manager"));
 }
 
+TEST(TrackFiles, ShippedCaseTracksDeclareTheirFieldsAndReaders) {
+  // AllShippedTracksAreValid refuses a required field that is not declared,
+  // but only for a track with a fields section: make sure the four case
+  // tracks have one (the LMM has its own pages and declares none).
+  const std::map<std::string, std::vector<std::string>> readers{
+      {"unwanted_behaviour", {"central_counsellor"}},
+      {"complaints_committee", {"committee_chair"}},
+      {"vik_triage", {"vik_team_chief"}},
+      {"investigation", {"vik_team_chief"}}};
+  for (const auto& [id, expected_readers] : readers) {
+    const TrackDefinition& t = Shipped(id);
+    EXPECT_EQ(t.readers, expected_readers) << id;
+    ASSERT_FALSE(t.fields.empty()) << id;
+    for (const auto& tr : t.transitions)
+      for (const auto& f : tr.required_fields) EXPECT_NE(t.FindField(f), nullptr) << id << "/" << tr.action << ": " << f;
+    for (const auto& f : t.fields) EXPECT_FALSE(f.label.empty()) << id << "/" << f.id;
+  }
+  EXPECT_TRUE(Shipped("lmm").fields.empty());
+  // Choices the guards check hold exactly the keys and labels of the rules in code.
+  auto options_of = [](const TrackDefinition& t, const std::string& field) {
+    std::vector<std::pair<std::string, std::string>> v;
+    const auto* f = t.FindField(field);
+    if (!f) {
+      ADD_FAILURE() << t.id << " has no field " << field;
+      return v;
+    }
+    EXPECT_EQ(f->type, workflow::FieldType::kChoice) << t.id << "/" << field;
+    for (const auto& o : f->options) v.emplace_back(o.key, o.label);
+    return v;
+  };
+  std::vector<std::pair<std::string, std::string>> barp, ranks;
+  for (auto k : investigation::BarpPenaltyKeys())
+    barp.emplace_back(std::string(k), std::string(investigation::BarpPenaltyLabelNl(k)));
+  for (auto k : investigation::RankCategoryKeys())
+    ranks.emplace_back(std::string(k), std::string(investigation::RankCategoryLabelNl(k)));
+  for (const char* id : {"investigation", "unwanted_behaviour"}) {
+    EXPECT_EQ(options_of(Shipped(id), "penalty"), barp) << id;
+    EXPECT_EQ(options_of(Shipped(id), "rank_category"), ranks) << id;
+  }
+  // The notice's reason is declared for the guard but never required.
+  const TrackDefinition& inv = Shipped("investigation");
+  ASSERT_NE(inv.FindField("notice_reason"), nullptr);
+  ASSERT_NE(inv.FindField("description_given_on"), nullptr);
+  EXPECT_EQ(inv.FindField("description_given_on")->type, workflow::FieldType::kDate);
+  for (const auto& tr : inv.transitions)
+    EXPECT_THAT(tr.required_fields, Not(::testing::Contains("notice_reason"))) << tr.action;
+}
+
 TEST(TrackFiles, EveryShippedTrackDrawsAsAFlowChart) {
   for (const char* id : {"lmm", "unwanted_behaviour", "complaints_committee", "vik_triage", "investigation"}) {
     const TrackDefinition& t = Shipped(id);
@@ -320,6 +370,90 @@ TEST(TrackFiles, LoadAllTracksReportsEveryFileTogether) {
   EXPECT_THAT(Msg(all.status()), HasSubstr("one.yaml:17: overgang 'advise' noemt onbekende rol 'vip'"));
   EXPECT_THAT(Msg(all.status()), HasSubstr("two.yaml:26: termijn 'ack' heeft een lengte van 0"));
   EXPECT_THAT(Msg(all.status()), Not(HasSubstr("notes.txt")));
+}
+
+// kSmall with a fields section after the description (line 4 on) and
+// required fields on the advise transition; with a fields section of 4 lines
+// that transition starts on line 21.
+std::string SmallWithFields(const std::string& fields, const std::string& required) {
+  std::string text = kSmall;
+  text.insert(text.find("states:\n"), fields);
+  const std::string to = "    to: advised\n";
+  text.insert(text.find(to) + to.size(), "    required_fields: " + required + "\n");
+  return text;
+}
+
+TEST(TrackFiles, RequiredFieldMustBeDeclaredWithFileAndLine) {
+  TempDir dir;
+  const std::string fields =
+      "fields:\n"
+      "  - id: advice_text\n"
+      "    label: Advies\n"
+      "    type: textarea\n";
+  const std::string path = dir.Write("small.yaml", SmallWithFields(fields, "[advice_text, reasons]"));
+  auto t = LoadTrackFile(path, StandardGuards());
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Msg(t.status()),
+              HasSubstr(path + ":21: overgang 'advise' vraagt onbekend veld 'reasons' (niet onder fields)"));
+  EXPECT_THAT(Msg(t.status()), Not(HasSubstr("'advice_text'")));
+
+  // Declared: it loads, with the field's line and type.
+  const std::string ok_path = dir.Write(
+      "ok/small.yaml", SmallWithFields(fields + "  - id: reasons\n    label: Motivering\n", "[advice_text, reasons]"));
+  auto ok = LoadTrackFile(ok_path, StandardGuards());
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  ASSERT_EQ(ok->fields.size(), 2u);
+  EXPECT_EQ(ok->fields[0].line, 5);
+  EXPECT_EQ(ok->fields[0].type, workflow::FieldType::kTextarea);
+  EXPECT_EQ(ok->fields[1].type, workflow::FieldType::kText);  // the default
+  EXPECT_EQ(ok->transitions[0].line, 23);  // two lines more of fields
+
+  // Without a fields section nothing is checked (the LMM declares none).
+  std::string no_fields = kSmall;
+  no_fields.insert(no_fields.find("    to: advised\n") + 16, "    required_fields: [reasons]\n");
+  EXPECT_TRUE(LoadTrackFile(dir.Write("plain/small.yaml", no_fields), StandardGuards()).ok());
+}
+
+TEST(TrackFiles, ChoiceFieldNeedsOptions) {
+  TempDir dir;
+  // Line 5: the choice without options; line 8: options on a text field.
+  const std::string fields =
+      "fields:\n"
+      "  - id: outcome\n"
+      "    label: Uitkomst\n"
+      "    type: choice\n"
+      "  - id: note\n"
+      "    label: Notitie\n"
+      "    options: [{key: a, label: A}]\n";
+  const std::string path = dir.Write("small.yaml", SmallWithFields(fields, "[outcome]"));
+  auto t = LoadTrackFile(path, StandardGuards());
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(Msg(t.status()), HasSubstr(path + ":5: keuzeveld 'outcome' heeft geen opties"));
+  EXPECT_THAT(Msg(t.status()), HasSubstr(path + ":8: veld 'note' heeft opties maar is geen keuzeveld"));
+
+  // An unknown type is refused with its line.
+  auto bad_type = ParseTrack(SmallWithFields("fields:\n  - id: when\n    label: Wanneer\n    type: datum\n", "[when]"),
+                             "small.yaml");
+  ASSERT_FALSE(bad_type.ok());
+  EXPECT_THAT(Msg(bad_type.status()), HasSubstr("small.yaml:7: veld 'when': onbekend type 'datum'"));
+
+  // With options it loads, keys and labels in order.
+  const std::string good =
+      "fields:\n"
+      "  - id: outcome\n"
+      "    label: Uitkomst\n"
+      "    type: choice\n"
+      "    options:\n"
+      "      - {key: founded, label: Gegrond}\n"
+      "      - {key: unfounded, label: Ongegrond}\n";
+  auto ok = LoadTrackFile(dir.Write("ok/small.yaml", SmallWithFields(good, "[outcome]")), StandardGuards());
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  ASSERT_EQ(ok->fields.size(), 1u);
+  EXPECT_EQ(ok->fields[0].type, workflow::FieldType::kChoice);
+  ASSERT_EQ(ok->fields[0].options.size(), 2u);
+  EXPECT_EQ(ok->fields[0].options[1].key, "unfounded");
+  EXPECT_EQ(ok->fields[0].options[1].label, "Ongegrond");
 }
 
 TEST(TrackFiles, EmptyDirectoryIsAnError) {

@@ -12,6 +12,14 @@ std::string_view RoleName(Role r) {
     case Role::kCompetentAuthority: return "authority";
     case Role::kAdmin: return "admin";
     case Role::kAuditor: return "auditor";
+    case Role::kCounsellor: return "counsellor";
+    case Role::kCentralCounsellor: return "central_counsellor";
+    case Role::kCommitteeMember: return "committee_member";
+    case Role::kCommitteeChair: return "committee_chair";
+    case Role::kTriageOfficer: return "triage_officer";
+    case Role::kInvestigator: return "investigator";
+    case Role::kVikTeamChief: return "vik_team_chief";
+    case Role::kManager: return "manager";
   }
   return "unknown";
 }
@@ -24,14 +32,24 @@ std::string_view RoleLabelNl(Role r) {
     case Role::kCompetentAuthority: return "Bevoegd gezag";
     case Role::kAdmin: return "Beheerder";
     case Role::kAuditor: return "Auditor";
+    case Role::kCounsellor: return "Vertrouwenspersoon (VP)";
+    case Role::kCentralCounsellor: return "Centrale vertrouwenspersoon (CVP)";
+    case Role::kCommitteeMember: return "Lid klachtencommissie";
+    case Role::kCommitteeChair: return "Voorzitter klachtencommissie";
+    case Role::kTriageOfficer: return "Triagist VIK";
+    case Role::kInvestigator: return "Onderzoeker VIK";
+    case Role::kVikTeamChief: return "Teamchef VIK";
+    case Role::kManager: return "Leidinggevende";
   }
   return "Onbekend";
 }
 
 const std::vector<Role>& AllRoles() {
-  static const std::vector<Role> kAll = {Role::kEmployee, Role::kIntegrityAdvisor,
-                                         Role::kCoordinator, Role::kCompetentAuthority,
-                                         Role::kAdmin, Role::kAuditor};
+  static const std::vector<Role> kAll = {
+      Role::kEmployee,        Role::kIntegrityAdvisor, Role::kCoordinator,       Role::kCompetentAuthority,
+      Role::kAdmin,           Role::kAuditor,          Role::kCounsellor,        Role::kCentralCounsellor,
+      Role::kCommitteeMember, Role::kCommitteeChair,   Role::kTriageOfficer,     Role::kInvestigator,
+      Role::kVikTeamChief,    Role::kManager};
   return kAll;
 }
 
@@ -43,8 +61,9 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 bool RequiresTwoFactor(Role r) {
-  return r == Role::kIntegrityAdvisor || r == Role::kCoordinator ||
-         r == Role::kCompetentAuthority || r == Role::kAdmin;
+  // Everyone who handles cases, plus the admin; not the plain employee or
+  // the auditor (read-only on the audit trail).
+  return r != Role::kEmployee && r != Role::kAuditor;
 }
 
 std::string_view UnitKindName(UnitKind k) {

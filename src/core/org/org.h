@@ -21,6 +21,15 @@ enum class Role {
   kCompetentAuthority,  // bevoegd gezag
   kAdmin,               // beheerder
   kAuditor,             // auditor
+  // The roles of the other tracks (DOMAIN §1, issue 4).
+  kCounsellor,          // vertrouwenspersoon (VP), unwanted behaviour
+  kCentralCounsellor,   // centrale vertrouwenspersoon (CVP)
+  kCommitteeMember,     // lid klachtencommissie
+  kCommitteeChair,      // voorzitter klachtencommissie
+  kTriageOfficer,       // triagist VIK
+  kInvestigator,        // onderzoeker VIK
+  kVikTeamChief,        // teamchef VIK
+  kManager,             // leidinggevende (line manager, P-zorg)
 };
 
 // Stable name used in the database and the API, e.g. "vpi".

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "core/audit/audit_chain.h"
 #include "core/cases/lmm_case.h"
+#include "core/cases/track_case.h"
 #include "core/org/org.h"
 
 namespace waarborg {
@@ -156,6 +157,20 @@ struct Activity {
   std::string notes;
 };
 
+// A notice waiting in the outbox (issue 3 §3, issue 7 §4). It holds no
+// address and no text: the sender looks up the address when it sends (the
+// reporter's, encrypted with the case), so destroying a case leaves nothing.
+struct OutboxMail {
+  Id id = 0;
+  std::string kind;  // "reporter_new_message"
+  Id case_id = 0;
+  Instant created_at = 0;
+  int attempts = 0;
+  std::optional<Instant> next_attempt_at;  // none: given up after too many attempts
+  std::string last_error;                  // Dutch, without the address
+  std::optional<Instant> sent_at;
+};
+
 struct CaseListQuery {
   // Scope: the store returns the union of the enabled parts.
   bool all = false;
@@ -279,6 +294,20 @@ class StoreTx {
   virtual absl::Status SetReporterEmail(Id case_id, std::string_view email) = 0;
   virtual std::string GetReporterEmail(Id case_id) = 0;
 
+  // --- the mail outbox ---
+  // Queues a notice of `kind` about `case_id`, due at `at`. Coalesces: while
+  // one of the same kind for the same case waits to be sent, no second one.
+  virtual absl::Status EnqueueMail(std::string_view kind, Id case_id, Instant at) = 0;
+  // Unsent mail due at `now` (not given up), oldest due first.
+  virtual std::vector<OutboxMail> DueMail(Instant now, int limit) = 0;
+  // NotFound when the mail no longer waits (its case destroyed, its address
+  // removed): the caller then records nothing about it.
+  virtual absl::Status MarkMailSent(Id id, Instant at) = 0;
+  // Counts a failed attempt; `next_attempt_at` none gives up. NotFound as above.
+  virtual absl::Status MarkMailFailed(Id id, std::string_view error, std::optional<Instant> next_attempt_at) = 0;
+  // Unsent mail with at least one failed attempt, newest first (for the admin).
+  virtual std::vector<OutboxMail> ListMailProblems(int limit) = 0;
+
   // --- identity vault ---
   virtual std::optional<PersonKey> GetPersonKey(Id person) = 0;
   virtual absl::Status PutPersonKey(const PersonKey& k) = 0;
@@ -296,12 +325,26 @@ class StoreTx {
   // Cases in terminal `state` last changed before `before`, oldest first.
   virtual std::vector<Id> TerminalCasesBefore(LmmState state, Instant before, int limit) = 0;
   // Destroys a case for good: its rows, attachments, receipts, sessions,
-  // seals and its key. The audit trail keeps its events (ids and actions only).
+  // seals, queued mail and its key. The audit trail keeps its events (ids
+  // and actions only).
   virtual absl::Status DestroyCase(Id case_id) = 0;
 
   // --- settings (key/value, e.g. "demo" for a demo database) ---
   virtual std::optional<std::string> GetSetting(std::string_view key) = 0;
   virtual absl::Status SetSetting(std::string_view key, std::string_view value) = 0;
+
+  // --- cases on the tracks defined as data (issue 4) ---
+  // Inserts `c` with a new reference "<prefix>-<year>-<nnnn>", filling id,
+  // reference and version 1. Summary and fields are encrypted with the case's
+  // own key.
+  virtual absl::StatusOr<Id> InsertTrackCase(TrackCase& c, std::string_view reference_prefix) = 0;
+  // Writes state, fields, summary, members and updated_at when the stored
+  // version is `expected_version`, and sets it one higher; Aborted otherwise.
+  virtual absl::Status UpdateTrackCase(const TrackCase& c, std::int64_t expected_version) = 0;
+  virtual absl::StatusOr<TrackCase> GetTrackCase(Id id) = 0;
+  virtual std::vector<TrackCaseSummary> ListTrackCases(const TrackCaseQuery& q) = 0;
+  virtual absl::StatusOr<Id> InsertTrackStep(const TrackStep& s) = 0;
+  virtual std::vector<TrackStep> ListTrackSteps(Id case_id) = 0;
 
   // --- audit trail ---
   // Appends `e`, filling seq, prev_hash and hash (chained to the last event).

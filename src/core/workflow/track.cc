@@ -102,6 +102,31 @@ const StateDef* TrackDefinition::FindState(std::string_view id) const {
   return nullptr;
 }
 
+const FieldDef* TrackDefinition::FindField(std::string_view id) const {
+  for (const auto& f : fields)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+std::string_view FieldTypeName(FieldType t) {
+  switch (t) {
+    case FieldType::kText: return "text";
+    case FieldType::kTextarea: return "textarea";
+    case FieldType::kDate: return "date";
+    case FieldType::kYesNo: return "yesno";
+    case FieldType::kChoice: return "choice";
+    case FieldType::kPerson: return "person";
+  }
+  return "text";
+}
+
+std::optional<FieldType> ParseFieldType(std::string_view s) {
+  for (FieldType t : {FieldType::kText, FieldType::kTextarea, FieldType::kDate, FieldType::kYesNo,
+                      FieldType::kChoice, FieldType::kPerson})
+    if (FieldTypeName(t) == s) return t;
+  return std::nullopt;
+}
+
 const DeadlineRule* TrackDefinition::FindDeadline(std::string_view id) const {
   for (const auto& d : deadlines)
     if (d.id == id) return &d;
@@ -201,6 +226,25 @@ std::vector<TrackError> ValidateTrack(const TrackDefinition& def, const GuardReg
       std::none_of(def.states.begin(), def.states.end(), [](const StateDef& s) { return s.terminal; }))
     err(def.line, "traject heeft geen eindstatus (terminal: true)");
 
+  // Fields and readers.
+  std::set<std::string> field_ids;
+  for (const auto& f : def.fields) {
+    if (!IsId(f.id)) err(f.line, Cat("veld-id '", f.id, "' is leeg of geen snake_case"));
+    if (!field_ids.insert(f.id).second) err(f.line, Cat("veld '", f.id, "' komt twee keer voor"));
+    if (Blank(f.label)) err(f.line, Cat("veld '", f.id, "' heeft geen label"));
+    if (f.type == FieldType::kChoice && f.options.empty())
+      err(f.line, Cat("keuzeveld '", f.id, "' heeft geen opties"));
+    if (f.type != FieldType::kChoice && !f.options.empty())
+      err(f.line, Cat("veld '", f.id, "' heeft opties maar is geen keuzeveld"));
+    std::set<std::string> keys;
+    for (const auto& o : f.options) {
+      if (!IsId(o.key) || Blank(o.label)) err(f.line, Cat("veld '", f.id, "': optie '", o.key, "' zonder geldige sleutel of label"));
+      if (!keys.insert(o.key).second) err(f.line, Cat("veld '", f.id, "': optie '", o.key, "' staat er twee keer"));
+    }
+  }
+  for (const auto& r : def.readers)
+    if (!Contains(roles, r)) err(def.line, Cat("traject noemt onbekende lezersrol '", r, "'"));
+
   // Transitions.
   if (def.transitions.empty()) err(def.line, "traject heeft geen overgangen");
   for (const auto& t : def.transitions) {
@@ -229,6 +273,14 @@ std::vector<TrackError> ValidateTrack(const TrackDefinition& def, const GuardReg
     for (const auto& f : t.required_fields) {
       if (!IsId(f)) err(t.line, Cat("overgang '", a, "': verplicht veld '", f, "' is leeg of geen snake_case"));
       if (!fs.insert(f).second) err(t.line, Cat("overgang '", a, "': verplicht veld '", f, "' staat er twee keer"));
+    }
+    if (!def.fields.empty())
+      for (const auto& f : t.required_fields)
+        if (!def.FindField(f)) err(t.line, Cat("overgang '", a, "' vraagt onbekend veld '", f, "' (niet onder fields)"));
+    for (const auto& f : t.optional_fields) {
+      if (!def.FindField(f)) err(t.line, Cat("overgang '", a, "' noemt onbekend optioneel veld '", f, "' (niet onder fields)"));
+      if (std::find(t.required_fields.begin(), t.required_fields.end(), f) != t.required_fields.end())
+        err(t.line, Cat("overgang '", a, "': veld '", f, "' is zowel verplicht als optioneel"));
     }
     for (const auto& c : t.checklist)
       if (Blank(c)) err(t.line, Cat("overgang '", a, "' heeft een leeg checklistpunt"));

@@ -44,6 +44,9 @@ struct TransitionDef {
   std::vector<std::string> checklist;        // Dutch items to tick off
   std::vector<std::string> guards;           // names of code predicates
   int line = 0;
+  // May be filled in (e.g. a reason that lifts a guard). Last, so that
+  // positional initialisation in tests keeps working.
+  std::vector<std::string> optional_fields;
 
   bool Stays() const { return to.empty(); }
   const std::string& DisplayLabel() const { return label.empty() ? action : label; }
@@ -98,6 +101,27 @@ struct ReviewMoment {
   int line = 0;
 };
 
+// A field a step asks for (required_fields name them). The generic case
+// pages draw the form from it.
+enum class FieldType { kText, kTextarea, kDate, kYesNo, kChoice, kPerson };
+// "text", "textarea", "date", "yesno", "choice", "person".
+std::string_view FieldTypeName(FieldType t);
+std::optional<FieldType> ParseFieldType(std::string_view s);
+
+struct FieldOption {
+  std::string key;
+  std::string label;  // Dutch
+};
+
+struct FieldDef {
+  std::string id;
+  std::string label;  // Dutch
+  FieldType type = FieldType::kText;
+  std::vector<FieldOption> options;  // choice only
+  std::string help;                  // Dutch, optional
+  int line = 0;
+};
+
 struct TrackDefinition {
   std::string id;           // "lmm", equal to the file name
   std::string name;         // Dutch
@@ -109,7 +133,15 @@ struct TrackDefinition {
   std::vector<TransitionDef> transitions;
   std::vector<DeadlineRule> deadlines;
   std::vector<ReviewMoment> reviews;
+  // The fields its steps ask for; when present, every required field must be
+  // one of them. (The LMM has its own pages and declares none.)
+  std::vector<FieldDef> fields;
+  // Roles that may open every case of the track; everyone else only the
+  // cases they work on (members).
+  std::vector<std::string> readers;
   int line = 0;
+
+  const FieldDef* FindField(std::string_view id) const;
 
   const StateDef* FindState(std::string_view id) const;
   const DeadlineRule* FindDeadline(std::string_view id) const;

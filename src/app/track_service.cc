@@ -1,0 +1,706 @@
+#include "app/track_service.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "app/service_support.h"
+#include "core/common/status.h"
+#include "core/common/strings.h"
+
+namespace waarborg::app {
+
+namespace {
+
+using workflow::FieldDef;
+using workflow::FieldType;
+using workflow::TrackDefinition;
+using workflow::TransitionDef;
+
+constexpr std::size_t kMaxFieldBytes = 20000;
+
+// Case references per track; an unknown track gets its id in capitals.
+std::string ReferencePrefix(std::string_view track) {
+  if (track == "unwanted_behaviour") return "OOV";
+  if (track == "complaints_committee") return "KC";
+  if (track == "vik_triage") return "VIK";
+  if (track == "investigation") return "ONZ";
+  std::string out(track);
+  for (auto& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// Track cases share the audit trail with LMM cases, whose ids are plain
+// numbers: "zaak-<id>" keeps them apart.
+std::string AuditCaseId(Id id) { return Cat("zaak-", id); }
+
+AuditEvent TrackAudit(const Actor& actor, Instant at, std::string action, Id id, std::string detail = "") {
+  AuditEvent e = AuditFor(actor, false, at, std::move(action), 0, std::move(detail));
+  e.case_id = AuditCaseId(id);
+  return e;
+}
+
+std::set<std::string> RoleNamesOf(const Actor& a) {
+  std::set<std::string> out;
+  for (Role r : a.roles) out.emplace(RoleName(r));
+  return out;
+}
+
+bool Blank(std::string_view s) { return absl::StripAsciiWhitespace(std::string(s)).empty(); }
+
+std::string Trim(std::string_view s) { return std::string(absl::StripAsciiWhitespace(std::string(s))); }
+
+std::optional<Id> ParseId(std::string_view s) {
+  Id v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v <= 0) return std::nullopt;
+  return v;
+}
+
+std::string Value(const std::map<std::string, std::string>& f, const std::string& k) {
+  auto it = f.find(k);
+  return it == f.end() ? std::string() : it->second;
+}
+
+std::optional<Date> DateField(const std::map<std::string, std::string>& f, const std::string& k) {
+  const std::string v = Value(f, k);
+  if (v.empty()) return std::nullopt;
+  return ParseDate(v);
+}
+
+bool ReadsWholeTrack(const Actor& a, const TrackDefinition& def) {
+  const auto roles = RoleNamesOf(a);
+  return std::any_of(def.readers.begin(), def.readers.end(), [&](const std::string& r) { return roles.count(r); });
+}
+
+bool MayRead(const Actor& a, const TrackDefinition& def, const TrackCase& c) {
+  return (a.person_id != 0 && c.IsMember(a.person_id)) || ReadsWholeTrack(a, def);
+}
+
+// The eenheid (or higher) a person's team belongs to, for rules that compare
+// units; 0 when unknown.
+Id UnitOfPerson(StoreTx& tx, Id person) {
+  auto p = tx.GetPerson(person);
+  if (!p.ok() || p->team_id == 0) return 0;
+  Id id = p->team_id;
+  for (int guard = 0; guard < 10 && id != 0; ++guard) {
+    auto u = tx.GetUnit(id);
+    if (!u.ok()) return 0;
+    if (u->kind == UnitKind::kUnit || u->kind == UnitKind::kCorps || !u->parent_id) return u->id;
+    id = *u->parent_id;
+  }
+  return 0;
+}
+
+Id UnitOf(StoreTx& tx, Id unit) {
+  Id id = unit;
+  for (int guard = 0; guard < 10 && id != 0; ++guard) {
+    auto u = tx.GetUnit(id);
+    if (!u.ok()) return unit;
+    if (u->kind == UnitKind::kUnit || u->kind == UnitKind::kCorps || !u->parent_id) return u->id;
+    id = *u->parent_id;
+  }
+  return unit;
+}
+
+// Rank of the Dutch police, low to high; 0 when not recognised.
+int RankLevel(std::string rank) {
+  for (auto& ch : rank) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  static const std::pair<const char*, int> kRanks[] = {
+      {"eerste hoofdcommissaris", 10}, {"hoofdcommissaris", 9}, {"commissaris", 8}, {"hoofdinspecteur", 7},
+      {"inspecteur", 6},  {"brigadier", 5}, {"hoofdagent", 4}, {"agent", 3}, {"surveillant", 2}, {"aspirant", 1}};
+  for (const auto& [name, level] : kRanks)
+    if (rank.find(name) != std::string::npos) return level;
+  return 0;
+}
+
+std::optional<Id> MemberWith(const TrackCase& c, std::string_view role) {
+  for (const auto& m : c.members)
+    if (m.role == role) return m.person_id;
+  return std::nullopt;
+}
+
+std::vector<Id> MembersWith(const TrackCase& c, std::string_view role) {
+  std::vector<Id> out;
+  for (const auto& m : c.members)
+    if (m.role == role) out.push_back(m.person_id);
+  return out;
+}
+
+// Checks and normalises one posted value against its field definition.
+absl::Status CheckFieldValue(StoreTx& tx, const FieldDef& f, std::string& v) {
+  v = Trim(v);
+  if (v.empty()) return absl::OkStatus();
+  if (v.size() > kMaxFieldBytes) return Invalid(Cat(f.label, ": de tekst is te lang (maximaal 20.000 tekens)."));
+  switch (f.type) {
+    case FieldType::kText:
+    case FieldType::kTextarea:
+      return absl::OkStatus();
+    case FieldType::kDate: {
+      auto d = ParseDate(v);
+      if (!d) return Invalid(Cat(f.label, ": vul de datum in als dd-mm-jjjj."));
+      v = FormatDateNl(*d);
+      return absl::OkStatus();
+    }
+    case FieldType::kYesNo:
+      if (v != "ja" && v != "nee") return Invalid(Cat(f.label, ": kies ja of nee."));
+      return absl::OkStatus();
+    case FieldType::kChoice:
+      for (const auto& o : f.options)
+        if (o.key == v) return absl::OkStatus();
+      return Invalid(Cat(f.label, ": kies een van de mogelijkheden."));
+    case FieldType::kPerson: {
+      auto id = ParseId(v);
+      if (!id || !tx.GetPerson(*id).ok()) return Invalid(Cat(f.label, ": deze persoon bestaat niet."));
+      v = std::to_string(*id);
+      return absl::OkStatus();
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<investigation::InvestigatorAssignment> Assignments(const TrackCase& c) {
+  std::vector<investigation::InvestigatorAssignment> out;
+  for (Id p : MembersWith(c, "investigator"))
+    out.push_back({p, c.id, investigation::InvestigationKind::kDisciplinary, true});
+  for (Id p : MembersWith(c, "criminal_investigator"))
+    out.push_back({p, c.id, investigation::InvestigationKind::kCriminal, true});
+  return out;
+}
+
+investigation::CaseParties PartiesOf(const TrackCase& c) {
+  investigation::CaseParties p;
+  p.subject = MemberWith(c, kSubjectParty).value_or(MemberWith(c, kAccusedParty).value_or(0));
+  p.complainant = MemberWith(c, kComplainantParty);
+  p.investigators = MembersWith(c, "investigator");
+  for (Id x : MembersWith(c, "criminal_investigator")) p.investigators.push_back(x);
+  p.commissioning_manager = c.created_by ? std::optional<Id>(c.created_by) : std::nullopt;
+  return p;
+}
+
+// The guards of the track files (workflow::StandardGuards), bound to the
+// rules in core/cases. `fields` are the case's fields with this step's values
+// on top; `steps` the history before this step.
+absl::Status Guard(StoreTx& tx, const std::string& guard, const Actor& actor, const TrackCase& c,
+                   const std::map<std::string, std::string>& fields, const std::vector<TrackStep>& steps,
+                   const std::string& action, const TrackPolicy& policy, const TrackDefinition& def) {
+  const auto missing = [](std::string_view what) {
+    return absl::FailedPreconditionError(Cat("Vul eerst in: ", what, "."));
+  };
+  if (guard == "reasons_recorded") {
+    if (Blank(Value(fields, "return_reasons")) && Blank(Value(fields, "reasons"))) return missing("de redenen");
+    return absl::OkStatus();
+  }
+  if (guard == "triage_criteria_recorded") {
+    for (const auto& f : def.fields)
+      if (f.id.rfind("criterion_", 0) == 0 && Blank(Value(fields, f.id)))
+        return absl::FailedPreconditionError(Cat("Leg elk triagecriterium vast; nog niet: ", f.label, "."));
+    return absl::OkStatus();
+  }
+  if (guard == "investigator_not_criminal_on_same_matter") {
+    const auto assignments = Assignments(c);
+    if (action == "turn_criminal") {
+      auto proposed = ParseId(Value(fields, "criminal_investigator_id"));
+      return investigation::CheckTurnsCriminal(assignments, proposed ? std::vector<Id>{*proposed} : std::vector<Id>{});
+    }
+    return investigation::CheckInvestigatorAssignment(assignments, actor.person_id,
+                                                      investigation::InvestigationKind::kDisciplinary);
+  }
+  if (guard == "notice_not_before_day_off") {
+    auto on = DateField(fields, "notice_date");
+    if (!on) return missing("de datum van de aanzegging");
+    return investigation::CheckNoticeDate(*on, Value(fields, "notice_reason"), {});
+  }
+  if (guard == "care_manager_not_conflicted") {
+    const Id care = action == "record_care_contact" ? actor.person_id
+                                                     : ParseId(Value(fields, "care_manager_id")).value_or(0);
+    return investigation::CheckCareManager(care, PartiesOf(c));
+  }
+  if (guard == "preparation_time_respected") {
+    auto given = DateField(fields, "description_given_on");
+    if (!given) given = DateField(fields, "notice_date");
+    auto hearing = DateField(fields, "hearing_date");
+    if (!given || !hearing) return missing("de datum van de aanzegging en van het hoorgesprek");
+    return investigation::CheckPreparationTime(*given, *hearing, policy.preparation_min_working_days, {});
+  }
+  if (guard == "penalty_from_barp_list") {
+    if (def.FindField("rank_category"))
+      return investigation::CheckOutcome(Value(fields, "penalty"), Value(fields, "learning_measure"),
+                                         Value(fields, "rank_category"));
+    if (!investigation::IsBarpPenalty(Value(fields, "penalty")))
+      return absl::FailedPreconditionError("Kies een straf van de lijst van het Barp.");
+    return absl::OkStatus();
+  }
+  if (guard == "counsellor_not_outranked") {
+    if (actor.Has(Role::kCentralCounsellor)) return absl::OkStatus();  // the CVP may take any case
+    const bool offered = std::any_of(steps.begin(), steps.end(),
+                                     [](const TrackStep& s) { return s.action == "offer_other_counsellor"; });
+    if (offered) return absl::OkStatus();
+    auto rank = [&](std::optional<Id> p) {
+      if (!p) return 0;
+      auto person = tx.GetPerson(*p);
+      return person.ok() ? RankLevel(person->rank) : 0;
+    };
+    const auto accused = MemberWith(c, kAccusedParty);
+    if (!accused) return absl::OkStatus();
+    if (complaints::PowerDifference(rank(MemberWith(c, kComplainantParty)), rank(actor.person_id), rank(accused)))
+      return absl::FailedPreconditionError(
+          "De beklaagde staat hoger in rang dan de klager of dan u. Bied eerst een vertrouwenspersoon uit een ander "
+          "district of een andere eenheid aan (stap 'Andere VP aanbieden'), of laat de CVP de zaak overnemen.");
+    return absl::OkStatus();
+  }
+  if (guard == "evaluation_form_complete") {
+    for (const auto& t : def.transitions)
+      if (t.action == action)
+        for (const auto& f : t.required_fields)
+          if (Blank(Value(fields, f))) return missing("het hele evaluatieformulier");
+    return absl::OkStatus();
+  }
+  if (guard == "complainant_consent") {
+    const bool any = std::any_of(steps.begin(), steps.end(), [](const TrackStep& s) {
+      return s.action == "record_consent" && Value(s.fields, "may_pass_on") == "ja";
+    });
+    if (!any)
+      return absl::FailedPreconditionError(
+          "De klager heeft nog voor niets toestemming gegeven om het door te geven. Leg eerst per onderdeel vast wat "
+          "de klager wil.");
+    return absl::OkStatus();
+  }
+  if (guard == "chair_from_other_unit") {
+    return complaints::CheckCommitteeChair(UnitOfPerson(tx, actor.person_id), UnitOf(tx, c.unit_id));
+  }
+  if (guard == "complaint_admissible" || guard == "complaint_inadmissible") {
+    const std::string v = Value(fields, "admissible");
+    if (v.empty()) return missing("of de klacht ontvankelijk is");
+    const bool want = guard == "complaint_admissible";
+    if ((v == "ja") != want)
+      return absl::FailedPreconditionError(want ? "De klacht is niet ontvankelijk verklaard."
+                                                : "De klacht is ontvankelijk verklaard.");
+    return absl::OkStatus();
+  }
+  if (guard == "both_sides_heard") {
+    if (Value(fields, "complainant_heard") != "ja" || Value(fields, "accused_heard") != "ja")
+      return absl::FailedPreconditionError("Hoor in besloten zitting beide partijen: de klager en de beklaagde.");
+    return absl::OkStatus();
+  }
+  // A guard of the LMM, or one without code yet: refuse rather than pass.
+  return absl::FailedPreconditionError(Cat("De voorwaarde '", guard, "' wordt op dit traject niet ondersteund."));
+}
+
+Date StepDate(const TrackStep& s) { return DateInAmsterdam(s.at); }
+
+std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const TrackCase& c,
+                                           const std::vector<TrackStep>& steps, Date today) {
+  std::vector<TrackDeadlineView> out;
+  std::map<std::string, Date> unshifted_due;
+  for (const auto& rule : def.deadlines) {
+    TrackDeadlineView d;
+    d.id = rule.id;
+    d.label = rule.label;
+    d.legal = rule.legal;
+    std::optional<Date> start;
+    std::size_t start_index = 0;
+    if (rule.from == workflow::kReceivedEvent) {
+      start = c.received_on;
+    } else {
+      for (std::size_t i = 0; i < steps.size(); ++i)
+        if (steps[i].action == rule.from) {
+          start = StepDate(steps[i]);
+          start_index = i;
+          break;
+        }
+      if (!start && !rule.otherwise_from_due_of.empty())
+        if (auto it = unshifted_due.find(rule.otherwise_from_due_of); it != unshifted_due.end()) start = it->second;
+    }
+    if (start) {
+      d.due = workflow::DueDate(rule, *start, 0, 0);
+      workflow::DeadlineRule plain = rule;
+      plain.algemene_termijnenwet = false;
+      unshifted_due[rule.id] = workflow::DueDate(plain, *start, 0, 0);
+      for (std::size_t i = start_index; i < steps.size(); ++i)
+        if (std::find(rule.met_by.begin(), rule.met_by.end(), steps[i].action) != rule.met_by.end()) {
+          d.met_on = StepDate(steps[i]);
+          break;
+        }
+      d.overdue = !d.met_on && today > *d.due;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+bool IsTerminalState(const TrackDefinition& def, std::string_view state) {
+  const auto* s = def.FindState(state);
+  return s && s->terminal;
+}
+
+}  // namespace
+
+std::string TrackRoleLabelNl(std::string_view role) {
+  if (role == kSubjectParty) return "Betrokkene";
+  if (role == kComplainantParty) return "Klager";
+  if (role == kAccusedParty) return "Beklaagde";
+  if (role == "criminal_investigator") return "Strafrechtelijk onderzoeker";
+  if (role == "care_manager") return "Zorgverlenend leidinggevende";
+  if (auto r = ParseRole(role)) return std::string(RoleLabelNl(*r));
+  return std::string(role);
+}
+
+TrackService::TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks, TrackPolicy policy)
+    : store_(store), clock_(clock), tracks_(tracks), policy_(policy) {}
+
+Date TrackService::Today() const { return DateInAmsterdam(clock_.Now()); }
+
+std::vector<const TrackDefinition*> TrackService::TracksToRegister(const Actor& actor) const {
+  std::vector<const TrackDefinition*> out;
+  const auto roles = RoleNamesOf(actor);
+  for (const auto& def : tracks_.tracks) {
+    if (def.id == "lmm") continue;  // the LMM has its own intake
+    const auto* initial = def.InitialState();
+    if (!initial) continue;
+    bool may = false;
+    for (const auto& t : def.transitions)
+      if (std::find(t.from.begin(), t.from.end(), initial->id) != t.from.end())
+        for (const auto& r : t.roles) may = may || roles.count(r) > 0;
+    if (may) out.push_back(&def);
+  }
+  return out;
+}
+
+absl::StatusOr<Id> TrackService::Create(const Actor& actor, const NewTrackCase& n) {
+  const TrackDefinition* def = tracks_.Find(n.track);
+  if (!def || def->id == "lmm") return NotFound("Dit traject bestaat niet.");
+  const auto allowed = TracksToRegister(actor);
+  const Instant now = clock_.Now();
+  if (std::find(allowed.begin(), allowed.end(), def) == allowed.end()) {
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, Cat("track.create_denied:", def->id), 0));
+    return Forbidden(Cat("U kunt geen zaak openen op het traject ", def->name, "."));
+  }
+  if (Blank(n.summary)) return Invalid("Beschrijf kort waar de zaak over gaat.");
+  if (n.summary.size() > kMaxFieldBytes) return Invalid("De omschrijving is te lang (maximaal 20.000 tekens).");
+  const Date today = Today();
+  const Date received = n.received_on.value_or(today);
+  if (received > today) return Invalid("De datum van ontvangst ligt in de toekomst.");
+  // The registrar's role on this case: the first of theirs the track's first
+  // steps allow.
+  std::string own_role;
+  const auto roles = RoleNamesOf(actor);
+  for (const auto& t : def->transitions)
+    if (std::find(t.from.begin(), t.from.end(), def->InitialState()->id) != t.from.end())
+      for (const auto& r : t.roles)
+        if (own_role.empty() && roles.count(r)) own_role = r;
+  Id id = 0;
+  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+    if (!tx.GetUnit(n.unit_id).ok()) return Invalid("Kies de eenheid waar de zaak speelt.");
+    for (auto p : {n.subject_person, n.complainant_person})
+      if (p && !tx.GetPerson(*p).ok()) return Invalid("Een gekozen persoon bestaat niet.");
+    if (n.accused_team && !tx.GetUnit(*n.accused_team).ok()) return Invalid("Het gekozen team bestaat niet.");
+    if (n.subject_person && n.complainant_person && *n.subject_person == *n.complainant_person)
+      return Invalid("De klager en de betrokkene kunnen niet dezelfde persoon zijn.");
+    TrackCase c;
+    c.track = def->id;
+    c.state = def->InitialState()->id;
+    c.unit_id = n.unit_id;
+    c.received_on = received;
+    c.created_at = now;
+    c.updated_at = now;
+    c.created_by = actor.person_id;
+    c.summary = Trim(n.summary);
+    if (actor.person_id) c.members.push_back({actor.person_id, own_role});
+    const bool complaint = def->id == "unwanted_behaviour" || def->id == "complaints_committee";
+    if (n.subject_person) c.members.push_back({*n.subject_person, complaint ? kAccusedParty : kSubjectParty});
+    if (n.complainant_person) c.members.push_back({*n.complainant_person, kComplainantParty});
+    if (n.accused_team) c.fields["accused_team"] = std::to_string(*n.accused_team);
+    ASSIGN_OR_RETURN(id, tx.InsertTrackCase(c, ReferencePrefix(def->id)));
+    AuditEvent e = TrackAudit(actor, now, Cat("track.create:", def->id), id, c.reference);
+    return tx.AppendAudit(e);
+  }));
+  return id;
+}
+
+absl::StatusOr<TrackCaseView> TrackService::Open(const Actor& actor, Id id) {
+  TrackCaseView v;
+  const Instant now = clock_.Now();
+  absl::Status denied;
+  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(v.c, tx.GetTrackCase(id));
+    v.def = tracks_.Find(v.c.track);
+    if (!v.def) return absl::FailedPreconditionError(Cat("Het traject '", v.c.track, "' van deze zaak ontbreekt."));
+    if (!MayRead(actor, *v.def, v.c)) {
+      denied = NotFound("Deze zaak bestaat niet of u mag hem niet inzien.");
+      return absl::OkStatus();
+    }
+    const auto* st = v.def->FindState(v.c.state);
+    v.state_label = st ? st->label : v.c.state;
+    if (auto u = tx.GetUnit(v.c.unit_id); u.ok()) v.unit_name = u->name;
+    const auto steps = tx.ListTrackSteps(id);
+    for (const auto& s : steps) {
+      TrackStepView sv;
+      sv.step = s;
+      sv.label = s.action;
+      for (const auto& t : v.def->transitions)
+        if (t.action == s.action) sv.label = t.DisplayLabel();
+      sv.by_name = PersonName(tx, s.by_person);
+      v.steps.push_back(std::move(sv));
+    }
+    v.deadlines = DeadlinesOf(*v.def, v.c, steps, Today());
+    for (const auto& m : v.c.members)
+      v.members.push_back({m.person_id, PersonName(tx, m.person_id), m.role, TrackRoleLabelNl(m.role)});
+    // What this viewer may do now.
+    const auto roles = RoleNamesOf(actor);
+    std::set<std::string> seen;
+    for (const auto& t : v.def->transitions) {
+      if (seen.count(t.action)) continue;
+      for (const auto& r : t.roles) {
+        if (!roles.count(r)) continue;
+        if (workflow::CheckTransition(*v.def, v.c.state, t.action, r).ok()) {
+          v.actions.push_back(&t);
+          seen.insert(t.action);
+          break;
+        }
+      }
+    }
+    v.may_add_members = ReadsWholeTrack(actor, *v.def);
+    if (v.may_add_members)
+      for (const auto& t : v.def->transitions)
+        for (const auto& r : t.roles)
+          if (std::find(v.member_roles.begin(), v.member_roles.end(), r) == v.member_roles.end())
+            v.member_roles.push_back(r);
+    // Investigation: care for the subject and delays.
+    if (v.def->id == "investigation") {
+      std::optional<Date> care_started, last_contact;
+      for (const auto& s : steps) {
+        if (s.action == "give_notice") care_started = StepDate(s);
+        if (s.action == "record_care_contact")
+          if (auto d = DateField(s.fields, "contact_on"); d && (!last_contact || *d > *last_contact)) last_contact = d;
+        if (s.action == "register_delay") {
+          int days = 0;
+          const std::string text = Value(s.fields, "days");
+          std::from_chars(text.data(), text.data() + text.size(), days);
+          v.delay_days += std::max(days, 0);
+        }
+      }
+      if (care_started && !IsTerminalState(*v.def, v.c.state))
+        v.care = investigation::CareContact(*care_started, last_contact, policy_.care_contact_weeks, Today());
+    }
+    AuditEvent e = TrackAudit(actor, now, "track.read", id);
+    return tx.AppendAudit(e);
+  }));
+  if (!denied.ok()) {
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, Cat("track.read_denied:", AuditCaseId(id)), 0));
+    return denied;
+  }
+  return v;
+}
+
+absl::StatusOr<std::vector<TrackListItem>> TrackService::List(const Actor& actor, bool open_only) {
+  TrackCaseQuery q;
+  std::set<std::string> terminal;
+  for (const auto& def : tracks_.tracks) {
+    if (def.id == "lmm") continue;
+    if (ReadsWholeTrack(actor, def)) q.all_of_tracks.push_back(def.id);
+    for (const auto& s : def.states)
+      if (s.terminal) terminal.insert(s.id);
+  }
+  if (actor.person_id) q.member = actor.person_id;
+  q.open_only = open_only;
+  // A state id is terminal per track; filter exactly below, not in SQL.
+  std::vector<TrackListItem> out;
+  const Date today = Today();
+  RETURN_IF_ERROR(store_.Read([&](StoreTx& tx) -> absl::Status {
+    for (auto& s : tx.ListTrackCases(q)) {
+      const TrackDefinition* def = tracks_.Find(s.track);
+      if (!def) continue;
+      if (open_only && IsTerminalState(*def, s.state)) continue;
+      TrackListItem it;
+      it.track_name = def->name;
+      const auto* st = def->FindState(s.state);
+      it.state_label = st ? st->label : s.state;
+      if (auto u = tx.GetUnit(s.unit_id); u.ok()) it.unit_name = u->name;
+      if (!def->deadlines.empty()) {
+        auto c = tx.GetTrackCase(s.id);
+        if (c.ok()) {
+          for (auto& d : DeadlinesOf(*def, *c, tx.ListTrackSteps(s.id), today))
+            if (d.due && !d.met_on && (!it.nearest || *d.due < *it.nearest->due)) it.nearest = d;
+        }
+      }
+      it.summary = std::move(s);
+      out.push_back(std::move(it));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::int64_t version,
+                                               const std::string& action, std::map<std::string, std::string> posted,
+                                               const std::vector<std::string>& checked) {
+  const Instant now = clock_.Now();
+  absl::Status denied;
+  std::string next;
+  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+    const TrackDefinition* def = tracks_.Find(c.track);
+    if (!def) return absl::FailedPreconditionError(Cat("Het traject '", c.track, "' van deze zaak ontbreekt."));
+    if (!MayRead(actor, *def, c)) {
+      denied = NotFound("Deze zaak bestaat niet of u mag hem niet inzien.");
+      return absl::OkStatus();
+    }
+    if (c.version != version)
+      return absl::AbortedError("Deze zaak is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.");
+    // The role this step is taken in: the first of the actor's that may.
+    const auto roles = RoleNamesOf(actor);
+    std::string role;
+    absl::Status first_refusal = absl::PermissionDeniedError("U mag deze stap niet zetten.");
+    bool tried = false;
+    for (const auto& t : def->transitions) {
+      if (t.action != action) continue;
+      for (const auto& r : t.roles) {
+        if (!roles.count(r) || !role.empty()) continue;
+        absl::Status st = workflow::CheckTransition(*def, c.state, action, r);
+        if (st.ok()) role = r;
+        else if (!tried) first_refusal = st;
+        tried = true;
+      }
+    }
+    if (!def->HasAction(action)) return NotFound("Deze stap bestaat niet op dit traject.");
+    if (role.empty()) {
+      if (first_refusal.code() == absl::StatusCode::kPermissionDenied) {
+        denied = first_refusal;
+        return absl::OkStatus();
+      }
+      return first_refusal;
+    }
+    const TransitionDef* t = nullptr;
+    for (const auto& x : def->transitions)
+      if (x.action == action && std::find(x.from.begin(), x.from.end(), c.state) != x.from.end()) {
+        t = &x;
+        break;
+      }
+    if (!t) return absl::FailedPreconditionError("Deze stap kan nu niet.");
+    // The values: only the track's own fields, each checked by its type.
+    std::map<std::string, std::string> step_fields;
+    for (auto& [k, v] : posted) {
+      const FieldDef* f = def->FindField(k);
+      if (!f) continue;
+      RETURN_IF_ERROR(CheckFieldValue(tx, *f, v));
+      if (!v.empty()) step_fields[k] = v;
+    }
+    std::vector<std::string> missing;
+    for (const auto& k : t->required_fields)
+      if (!step_fields.count(k)) {
+        const FieldDef* f = def->FindField(k);
+        missing.push_back(f ? f->label : k);
+      }
+    if (!missing.empty()) {
+      std::string list;
+      for (const auto& m : missing) list += Cat(list.empty() ? "" : "; ", m);
+      return Invalid(Cat("Vul in: ", list, "."));
+    }
+    for (std::size_t i = 0; i < t->checklist.size(); ++i)
+      if (std::find(checked.begin(), checked.end(), std::to_string(i)) == checked.end())
+        return Invalid(Cat("Vink eerst af: ", t->checklist[i]));
+    std::map<std::string, std::string> merged = c.fields;
+    for (const auto& [k, v] : step_fields) merged[k] = v;
+    const auto steps = tx.ListTrackSteps(id);
+    auto to = workflow::NextState(*def, c.state, action, role, [&](const std::string& g) {
+      return Guard(tx, g, actor, c, merged, steps, action, policy_, *def);
+    });
+    if (!to.ok()) return to.status();
+    next = *to;
+    // Who joins the case with this step.
+    if (auto care = ParseId(Value(step_fields, "care_manager_id")))
+      if (!c.HasMember(*care, "care_manager")) c.members.push_back({*care, "care_manager"});
+    if (auto crim = ParseId(Value(step_fields, "criminal_investigator_id")))
+      if (!c.HasMember(*crim, "criminal_investigator")) c.members.push_back({*crim, "criminal_investigator"});
+    if (actor.person_id && !c.HasMember(actor.person_id, role)) c.members.push_back({actor.person_id, role});
+    TrackStep s{.case_id = id, .action = action, .from_state = c.state, .to_state = next, .at = now,
+                .by_person = actor.person_id, .fields = step_fields};
+    RETURN_IF_ERROR(tx.InsertTrackStep(s).status());
+    c.fields = std::move(merged);
+    c.state = next;
+    c.updated_at = now;
+    RETURN_IF_ERROR(tx.UpdateTrackCase(c, version));
+    AuditEvent e = TrackAudit(actor, now, Cat("track.", action), id, Cat(s.from_state, " -> ", next));
+    return tx.AppendAudit(e);
+  }));
+  if (!denied.ok()) {
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, Cat("track.step_denied:", action, ":", AuditCaseId(id)), 0));
+    return denied;
+  }
+  return next;
+}
+
+absl::Status TrackService::AddMember(const Actor& actor, Id id, Id person, const std::string& role) {
+  const Instant now = clock_.Now();
+  absl::Status denied;
+  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+    const TrackDefinition* def = tracks_.Find(c.track);
+    if (!def) return absl::FailedPreconditionError("Het traject van deze zaak ontbreekt.");
+    // Whoever reads the whole track (the team chief, the CVP, the chair)
+    // staffs its cases.
+    if (!ReadsWholeTrack(actor, *def)) {
+      denied = Forbidden("Alleen wie het hele traject overziet, wijst mensen toe aan een zaak.");
+      return absl::OkStatus();
+    }
+    if (!tx.GetPerson(person).ok()) return Invalid("Deze persoon bestaat niet.");
+    if (c.HasMember(person, role)) return Conflict("Deze persoon heeft deze rol al in de zaak.");
+    if (role == "investigator")
+      RETURN_IF_ERROR(investigation::CheckInvestigatorAssignment(Assignments(c), person,
+                                                                 investigation::InvestigationKind::kDisciplinary));
+    if (role == "criminal_investigator")
+      RETURN_IF_ERROR(investigation::CheckInvestigatorAssignment(Assignments(c), person,
+                                                                 investigation::InvestigationKind::kCriminal));
+    const std::int64_t version = c.version;
+    c.members.push_back({person, role});
+    c.updated_at = now;
+    RETURN_IF_ERROR(tx.UpdateTrackCase(c, version));
+    AuditEvent e = TrackAudit(actor, now, "track.member_added", id, Cat(role, " ", person));
+    return tx.AppendAudit(e);
+  }));
+  if (!denied.ok()) {
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, Cat("track.member_denied:", AuditCaseId(id)), 0));
+    return denied;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<SignalView>> TrackService::Signals(const Actor& actor) {
+  if (!actor.Has(Role::kCentralCounsellor)) return Forbidden("Alleen de centrale vertrouwenspersoon ziet signalen.");
+  std::vector<SignalView> out;
+  const Date today = Today();
+  RETURN_IF_ERROR(store_.Read([&](StoreTx& tx) -> absl::Status {
+    TrackCaseQuery q;
+    q.all_of_tracks = {"unwanted_behaviour"};
+    q.limit = 100000;
+    std::vector<complaints::ComplaintRef> refs;
+    for (const auto& s : tx.ListTrackCases(q)) {
+      auto c = tx.GetTrackCase(s.id);
+      if (!c.ok()) continue;
+      complaints::ComplaintRef r;
+      r.complaint_id = c->id;
+      r.complainant_person = MemberWith(*c, kComplainantParty).value_or(0);
+      r.accused_person = MemberWith(*c, kAccusedParty);
+      if (auto team = ParseId(Value(c->fields, "accused_team"))) r.accused_team = *team;
+      r.received = c->received_on;
+      if (r.complainant_person == 0) continue;  // an anonymous complaint cannot be told apart
+      refs.push_back(r);
+    }
+    for (const auto& sig : complaints::DetectSignals(refs, today, policy_.signal_window_days, policy_.signal_threshold)) {
+      SignalView v;
+      v.signal = sig;
+      v.text = complaints::TextNl(sig, [&](complaints::SignalConcerns kind, Id who) {
+        if (kind == complaints::SignalConcerns::kPerson) return PersonName(tx, who);
+        auto u = tx.GetUnit(who);
+        return u.ok() ? u->name : std::string();
+      });
+      out.push_back(std::move(v));
+    }
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+}  // namespace waarborg::app

@@ -1,0 +1,140 @@
+// Cases on the tracks defined as data (issue 4): unwanted behaviour, the
+// complaints committee, VIK triage and investigations. The track file says
+// which step may follow which, who may take it, what it must record and its
+// deadlines; this service enforces that, binds the guard names of the files
+// to the rules in core/cases (investigation_rules, complaint_rules), keeps the
+// history, and audits every step.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/cases/complaint_rules.h"
+#include "core/cases/investigation_rules.h"
+#include "core/cases/track_case.h"
+#include "core/ports/clock.h"
+#include "core/ports/store.h"
+#include "core/workflow/track_catalogue.h"
+
+namespace waarborg::app {
+
+// Norms an organisation sets (DOMAIN §4); not law.
+struct TrackPolicy {
+  int preparation_min_working_days = 5;  // between the notice and the hearing
+  int care_contact_weeks = 3;            // contact with the subject at least this often
+  int signal_window_days = 365;          // signal function: complaints in this period
+  int signal_threshold = 2;              // ... from this many different complainants
+};
+
+struct NewTrackCase {
+  std::string track;
+  Id unit_id = 0;
+  std::string summary;
+  std::optional<Date> received_on;      // today when empty; never in the future
+  std::optional<Id> subject_person;     // betrokkene / the accused
+  std::optional<Id> complainant_person; // klager, when known
+  std::optional<Id> accused_team;       // unwanted behaviour: a team complained about
+};
+
+struct TrackDeadlineView {
+  std::string id;
+  std::string label;
+  bool legal = false;
+  std::optional<Date> due;      // empty while its starting event has not happened
+  std::optional<Date> met_on;
+  bool overdue = false;
+};
+
+struct TrackStepView {
+  TrackStep step;
+  std::string label;    // the transition's Dutch label
+  std::string by_name;
+};
+
+struct TrackMemberView {
+  Id person_id = 0;
+  std::string name;
+  std::string role;        // as stored
+  std::string role_label;  // Dutch
+};
+
+struct TrackCaseView {
+  TrackCase c;
+  const workflow::TrackDefinition* def = nullptr;
+  std::string unit_name;
+  std::string state_label;
+  std::vector<TrackStepView> steps;
+  std::vector<TrackDeadlineView> deadlines;
+  std::vector<TrackMemberView> members;
+  // The steps this viewer may take now, in file order.
+  std::vector<const workflow::TransitionDef*> actions;
+  // Whether this viewer staffs the case (reads the whole track), and the
+  // roles the track's steps use, to add someone in.
+  bool may_add_members = false;
+  std::vector<std::string> member_roles;
+  // Investigation: contact with the subject (P-zorg) and registered delays.
+  std::optional<investigation::CareContactStatus> care;
+  int delay_days = 0;
+};
+
+struct TrackListItem {
+  TrackCaseSummary summary;
+  std::string track_name;
+  std::string state_label;
+  std::string unit_name;
+  std::optional<TrackDeadlineView> nearest;  // the nearest open deadline
+};
+
+// A signal for the CVP (signal function, DOMAIN §3): names who it is about,
+// never who complained.
+struct SignalView {
+  complaints::Signal signal;
+  std::string text;  // Dutch
+};
+
+// Dutch label of a track role or party ("investigator", "subject", ...).
+std::string TrackRoleLabelNl(std::string_view role);
+
+class TrackService {
+ public:
+  TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks, TrackPolicy policy = {});
+
+  // The tracks `actor` may open a case on: those with a step from the
+  // initial state that one of the actor's roles may take.
+  std::vector<const workflow::TrackDefinition*> TracksToRegister(const Actor& actor) const;
+
+  absl::StatusOr<Id> Create(const Actor& actor, const NewTrackCase& n);
+  absl::StatusOr<TrackCaseView> Open(const Actor& actor, Id id);
+  absl::StatusOr<std::vector<TrackListItem>> List(const Actor& actor, bool open_only);
+
+  // Takes step `action` on case `id` (at `version`): the actor must hold a
+  // role the step allows and work on the case (or read the whole track);
+  // every required field must be filled in; every checklist item ticked
+  // (`checked` holds their indexes, as text); every guard must hold. The
+  // fields go on the case and with the step. Returns the new state.
+  absl::StatusOr<std::string> Take(const Actor& actor, Id id, std::int64_t version, const std::string& action,
+                                   std::map<std::string, std::string> fields, const std::vector<std::string>& checked);
+
+  // Adds a person with a track role to the case (e.g. an investigator); the
+  // separation of duties is checked for investigators.
+  absl::Status AddMember(const Actor& actor, Id id, Id person, const std::string& role);
+
+  // Signal function: persons and teams with complaints from two or more
+  // different complainants in the window. For the central counsellor.
+  absl::StatusOr<std::vector<SignalView>> Signals(const Actor& actor);
+
+  Date Today() const;
+  const workflow::TrackCatalogue& tracks() const { return tracks_; }
+  const TrackPolicy& policy() const { return policy_; }
+
+ private:
+  Store& store_;
+  const Clock& clock_;
+  const workflow::TrackCatalogue& tracks_;
+  TrackPolicy policy_;
+};
+
+}  // namespace waarborg::app

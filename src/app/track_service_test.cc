@@ -1,0 +1,401 @@
+// The tracks defined as data at work (issue 4): the shipped track files,
+// a real SQLite store, and the rules of DOMAIN §3 and §4 as a user meets them.
+#include "app/track_service.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "adapters/crypto/crypto.h"
+#include "adapters/crypto/file_key_provider.h"
+#include "adapters/sqlite/sqlite_store.h"
+#include "adapters/workflow_files/track_loader.h"
+#include "core/common/status.h"
+#include "core/ports/fake_clock.h"
+
+namespace waarborg::app {
+namespace {
+
+// Monday 23 November 2026, 09:46:40 UTC.
+constexpr Instant kMon23Nov2026 = 1'795'427'200'000;
+constexpr Instant kDay = 24LL * 3'600'000;
+
+using Fields = std::map<std::string, std::string>;
+
+const std::string kCriteria[] = {"criterion_substitute_for_performance_talk", "criterion_line_option",
+                                 "criterion_personal_circumstances", "criterion_consistency", "criterion_care",
+                                 "criterion_human_measure", "criterion_learning", "criterion_complexity"};
+
+class TrackServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-track-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    auto s = SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
+                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = std::move(*s);
+    auto tracks = workflow_files::LoadAllTracks(std::string(WAARBORG_SOURCE_DIR) + "/workflows/tracks",
+                                                workflow::StandardGuards());
+    ASSERT_TRUE(tracks.ok()) << tracks.status();
+    catalogue_.tracks = std::move(*tracks);
+    svc_ = std::make_unique<TrackService>(*store_, clock_, catalogue_);
+    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(unit_a_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
+      ASSIGN_OR_RETURN(team_a_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_a_}));
+      ASSIGN_OR_RETURN(unit_b_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, std::nullopt}));
+      ASSIGN_OR_RETURN(team_b_, tx.InsertUnit({0, "Team West 1", UnitKind::kTeam, unit_b_}));
+      triage_ = Make(tx, "triagist", "Triagist Vermeulen", team_a_, {Role::kTriageOfficer});
+      chief_ = Make(tx, "teamchef", "Teamchef VIK Dijkstra", team_a_, {Role::kVikTeamChief});
+      investigator_ = Make(tx, "onderzoeker", "Onderzoeker Yilmaz", team_a_, {Role::kInvestigator});
+      investigator2_ = Make(tx, "onderzoeker2", "Onderzoeker de Wit", team_a_, {Role::kInvestigator});
+      manager_ = Make(tx, "leiding", "Leidinggevende Mulder", team_a_, {Role::kManager});
+      counsellor_ = Make(tx, "vp", "VP El Amrani", team_a_, {Role::kCounsellor});
+      cvp_ = Make(tx, "cvp", "CVP Bos", team_a_, {Role::kCentralCounsellor});
+      chair_a_ = Make(tx, "voorzitter-oost", "Voorzitter Kok", team_a_, {Role::kCommitteeChair});
+      chair_b_ = Make(tx, "voorzitter-west", "Voorzitter Prins", team_b_, {Role::kCommitteeChair});
+      employee_ = Make(tx, "medewerker", "Medewerker Smit", team_a_, {Role::kEmployee});
+      ASSIGN_OR_RETURN(subject_, tx.InsertPerson({0, "Betrokkene Jansen", "Hoofdagent", "Hoofdagent", team_a_, {}}));
+      ASSIGN_OR_RETURN(complainant1_, tx.InsertPerson({0, "Klager Visser", "Agent", "Agent", team_a_, {}}));
+      ASSIGN_OR_RETURN(complainant2_, tx.InsertPerson({0, "Klager de Groot", "Agent", "Agent", team_a_, {}}));
+      return absl::OkStatus();
+    }).ok());
+  }
+  void TearDown() override {
+    svc_.reset();
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  Actor Make(StoreTx& tx, const std::string& username, const std::string& name, Id team, std::set<Role> roles) {
+    Actor a;
+    a.person_id = *tx.InsertPerson({0, name, "Functie", "Inspecteur", team, std::nullopt});
+    Account acc;
+    acc.person_id = a.person_id;
+    acc.username = username;
+    acc.password_hash = "x";
+    acc.roles = roles;
+    a.account_id = *tx.InsertAccount(acc);
+    a.roles = roles;
+    a.username = username;
+    a.session_id = "sess-" + username;
+    return a;
+  }
+
+  Id Create(const Actor& by, const std::string& track, Id unit, std::optional<Id> subject = std::nullopt,
+            std::optional<Id> complainant = std::nullopt) {
+    NewTrackCase n;
+    n.track = track;
+    n.unit_id = unit;
+    n.summary = "Zaak over " + track;
+    n.subject_person = subject;
+    n.complainant_person = complainant;
+    auto id = svc_->Create(by, n);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.value_or(0);
+  }
+
+  TrackCase Get(Id id) {
+    TrackCase c;
+    EXPECT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(c, tx.GetTrackCase(id));
+      return absl::OkStatus();
+    }).ok());
+    return c;
+  }
+
+  // Takes a step with every checklist item of it ticked.
+  absl::StatusOr<std::string> Take(const Actor& a, Id id, const std::string& action, Fields f) {
+    std::vector<std::string> checked;
+    const TrackCase c = Get(id);
+    for (const auto& t : catalogue_.Find(c.track)->transitions)
+      if (t.action == action)
+        for (std::size_t i = 0; i < t.checklist.size(); ++i) checked.push_back(std::to_string(i));
+    return svc_->Take(a, id, c.version, action, std::move(f), checked);
+  }
+  absl::StatusOr<std::string> TakeTicking(const Actor& a, Id id, const std::string& action, Fields f,
+                                          std::vector<std::string> checked) {
+    return svc_->Take(a, id, Get(id).version, action, std::move(f), checked);
+  }
+
+  Fields AllCriteria() {
+    Fields f;
+    for (const auto& c : kCriteria) f[c] = "Gewogen: " + c;
+    return f;
+  }
+
+  // An investigation commissioned by the team chief, with `investigator_` on it.
+  Id Investigation() {
+    const Id id = Create(chief_, "investigation", unit_a_, subject_);
+    EXPECT_TRUE(svc_->AddMember(chief_, id, investigator_.person_id, "investigator").ok());
+    return id;
+  }
+
+  Fields Notice(const std::string& notice_date) {
+    return {{"allegation_description", "Onrechtmatig raadplegen van politiesystemen."},
+            {"description_given_on", notice_date},
+            {"notice_date", notice_date},
+            {"availability_times", "Dinsdag en donderdag 9-12 uur"},
+            {"care_manager_id", std::to_string(manager_.person_id)}};
+  }
+
+  std::string dir_;
+  std::unique_ptr<SqliteStore> store_;
+  FakeClock clock_{kMon23Nov2026};
+  workflow::TrackCatalogue catalogue_;
+  std::unique_ptr<TrackService> svc_;
+  Id unit_a_ = 0, team_a_ = 0, unit_b_ = 0, team_b_ = 0, subject_ = 0, complainant1_ = 0, complainant2_ = 0;
+  Actor triage_, chief_, investigator_, investigator2_, manager_, counsellor_, cvp_, chair_a_, chair_b_, employee_;
+};
+
+// DOMAIN §4: triage records every uniform criterion before it chooses the
+// approach; a choice without them changes nothing.
+TEST_F(TrackServiceTest, TriageRecordsEveryUniformCriterionBeforeChoosingAnApproach) {
+  const Id id = Create(triage_, "vik_triage", unit_a_, subject_);
+  ASSERT_EQ(Get(id).reference.rfind("VIK-2026-", 0), 0u) << Get(id).reference;
+  ASSERT_EQ(*Take(triage_, id, "start_triage", {{"source", "protective_monitoring"}}), "triage");
+  Fields some = AllCriteria();
+  some.erase("criterion_care");
+  auto refused = Take(triage_, id, "choose_line_inquiry", some);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Get(id).state, "triage") << "a refused choice moved the case";
+  // The checklist (comparable earlier cases looked at) must be ticked too.
+  EXPECT_EQ(TakeTicking(triage_, id, "choose_line_inquiry", AllCriteria(), {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto chosen = Take(triage_, id, "choose_line_inquiry", AllCriteria());
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(*chosen, "line_inquiry");
+  const TrackCase c = Get(id);
+  EXPECT_EQ(c.fields.at("criterion_care"), "Gewogen: criterion_care");
+  EXPECT_EQ(c.version, 3);
+}
+
+// DOMAIN §4: triage can return a case to the manager, with reasons.
+TEST_F(TrackServiceTest, TriageReturnsACaseToTheManagerWithReasons) {
+  const Id id = Create(triage_, "vik_triage", unit_a_);
+  EXPECT_EQ(Take(triage_, id, "return_to_manager", {}).status().code(), absl::StatusCode::kInvalidArgument);
+  auto back = Take(triage_, id, "return_to_manager", {{"return_reasons", "Een goed gesprek volstaat."}});
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, "returned_to_manager");
+}
+
+// A step belongs to the roles the track gives it; a case is seen only by the
+// people on it and by those who read the whole track.
+TEST_F(TrackServiceTest, OnlyTheRolesOfAStepTakeItAndOnlyThePeopleOnACaseSeeIt) {
+  const Id id = Create(triage_, "vik_triage", unit_a_);
+  ASSERT_TRUE(Take(triage_, id, "start_triage", {{"source", "manager"}}).ok());
+  // Criminal: only the team chief (who reads every VIK case).
+  EXPECT_EQ(Take(triage_, id, "choose_criminal", AllCriteria()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(svc_->Open(chief_, id).ok());
+  EXPECT_EQ(svc_->Open(employee_, id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(svc_->Open(investigator_, id).status().code(), absl::StatusCode::kNotFound)
+      << "an investigator not on the case sees it";
+  EXPECT_EQ(Take(employee_, id, "choose_line_inquiry", AllCriteria()).status().code(),
+            absl::StatusCode::kNotFound);
+  // The triage officer is offered the approaches, not the team chief's.
+  auto view = svc_->Open(triage_, id);
+  ASSERT_TRUE(view.ok());
+  std::vector<std::string> actions;
+  for (const auto* t : view->actions) actions.push_back(t->action);
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "choose_line_inquiry"), actions.end());
+  EXPECT_EQ(std::find(actions.begin(), actions.end(), "choose_criminal"), actions.end());
+  // A stale version changes nothing.
+  EXPECT_EQ(svc_->Take(triage_, id, 1, "return_to_manager", {{"return_reasons", "x"}}, {}).status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(svc_->Create(employee_, NewTrackCase{.track = "vik_triage", .unit_id = unit_a_, .summary = "x"})
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+// DOMAIN §4: no person investigates the same matter disciplinarily and
+// criminally; a disciplinary case that turns criminal changes investigator.
+TEST_F(TrackServiceTest, DisciplinaryCaseTurningCriminalMustChangeInvestigator) {
+  const Id id = Investigation();
+  auto same = Take(chief_, id, "turn_criminal",
+                   {{"reasons", "Vermoeden van een strafbaar feit."},
+                    {"criminal_investigator_id", std::to_string(investigator_.person_id)}});
+  ASSERT_EQ(same.status().code(), absl::StatusCode::kFailedPrecondition) << same.status();
+  EXPECT_EQ(Get(id).state, "commissioned");
+  auto other = Take(chief_, id, "turn_criminal",
+                    {{"reasons", "Vermoeden van een strafbaar feit."},
+                     {"criminal_investigator_id", std::to_string(investigator2_.person_id)}});
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(*other, "referred_criminal");
+  // ... and the criminal investigator cannot join as a disciplinary one.
+  EXPECT_EQ(svc_->AddMember(chief_, id, investigator2_.person_id, "investigator").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+// DOMAIN §4: a notice of investigation is never planned on the last working
+// day before a weekend or public holiday without a recorded reason.
+TEST_F(TrackServiceTest, NoticeNotOnLastWorkingDayBeforeADayOffWithoutReason) {
+  const Id id = Investigation();
+  auto friday = Take(investigator_, id, "give_notice", Notice("27-11-2026"));
+  ASSERT_EQ(friday.status().code(), absl::StatusCode::kFailedPrecondition) << friday.status();
+  Fields with_reason = Notice("27-11-2026");
+  with_reason["notice_reason"] = "Betrokkene vroeg zelf om vrijdag; zorg is geregeld met de BMW.";
+  auto ok = Take(investigator_, id, "give_notice", with_reason);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, "notice_given");
+  EXPECT_TRUE(Get(id).HasMember(manager_.person_id, "care_manager"));
+}
+
+// DOMAIN §4: the subject has a minimum preparation time before the hearing,
+// counted in working days.
+TEST_F(TrackServiceTest, HearingNotBeforeTheMinimumPreparationTimeInWorkingDays) {
+  const Id id = Investigation();
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  // Tuesday 24th + 5 working days leaves Wed..Tue; a hearing on Monday 30th is too soon.
+  EXPECT_EQ(Take(investigator_, id, "schedule_hearing", {{"hearing_date", "30-11-2026"}}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  auto later = Take(investigator_, id, "schedule_hearing", {{"hearing_date", "07-12-2026"}});
+  ASSERT_TRUE(later.ok()) << later.status();
+}
+
+// DOMAIN §4: the care manager may not be a party to the case, and contact
+// with the subject that is overdue shows.
+TEST_F(TrackServiceTest, CareManagerIsNotConflictedAndOverdueContactShows) {
+  const Id id = Investigation();
+  Fields conflicted = Notice("24-11-2026");
+  conflicted["care_manager_id"] = std::to_string(investigator_.person_id);
+  EXPECT_EQ(Take(investigator_, id, "give_notice", conflicted).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  clock_.Advance(30 * kDay);
+  auto view = svc_->Open(manager_, id);
+  ASSERT_TRUE(view.ok()) << view.status();
+  ASSERT_TRUE(view->care.has_value());
+  EXPECT_TRUE(view->care->overdue) << "no contact for 30 days, norm every 3 weeks";
+  ASSERT_TRUE(Take(manager_, id, "record_care_contact", {{"contact_on", "23-12-2026"}}).ok());
+  EXPECT_FALSE(svc_->Open(manager_, id)->care->overdue);
+}
+
+// DOMAIN §4: the outcome is a penalty of the BARP list or a learning measure,
+// with the subject's rank category, so sanctions compare across ranks.
+TEST_F(TrackServiceTest, OutcomeIsABarpPenaltyWithTheRankCategory) {
+  const Id id = Investigation();
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  ASSERT_TRUE(Take(investigator_, id, "schedule_hearing", {{"hearing_date", "07-12-2026"}}).ok());
+  ASSERT_TRUE(Take(investigator_, id, "hold_hearing", {{"hearing_report", "Verslag."}}).ok());
+  ASSERT_TRUE(Take(investigator_, id, "report_findings", {{"report", "Rapport."}}).ok());
+  Actor authority;
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
+    authority = Make(tx, "bevoegd", "Bevoegd gezag", team_a_, {Role::kCompetentAuthority});
+    return absl::OkStatus();
+  }).ok());
+  ASSERT_TRUE(svc_->AddMember(chief_, id, authority.person_id, "authority").ok());
+  EXPECT_EQ(Take(authority, id, "decide_penalty",
+                 {{"misconduct_finding", "Bewezen."}, {"penalty", "banishment"}, {"rank_category", "executive"}})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  auto ok = Take(authority, id, "decide_penalty",
+                 {{"misconduct_finding", "Bewezen."}, {"penalty", "written_reprimand"}, {"rank_category", "executive"}});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, "outcome_decided");
+  EXPECT_EQ(Get(id).fields.at("rank_category"), "executive");
+}
+
+// DOMAIN §3: the committee decides on admissibility within one week of
+// receipt and advises within six; the deadlines show on the case and are met
+// by their steps.
+TEST_F(TrackServiceTest, ComplaintsCommitteeDeadlinesFromReceipt) {
+  const Id id = Create(chair_b_, "complaints_committee", unit_a_, subject_, complainant1_);
+  auto view = svc_->Open(chair_b_, id);
+  ASSERT_TRUE(view.ok()) << view.status();
+  std::map<std::string, TrackDeadlineView> by_id;
+  for (const auto& d : view->deadlines) by_id[d.id] = d;
+  ASSERT_TRUE(by_id.count("admissibility") && by_id.count("advice"));
+  EXPECT_EQ(FormatDateNl(*by_id["admissibility"].due), "30-11-2026");
+  EXPECT_EQ(FormatDateNl(*by_id["advice"].due), "04-01-2027");
+  clock_.Advance(8 * kDay);
+  view = svc_->Open(chair_b_, id);
+  for (const auto& d : view->deadlines)
+    if (d.id == "admissibility") EXPECT_TRUE(d.overdue);
+}
+
+// DOMAIN §3: an interregional committee takes its chair from another unit
+// than the complaint's.
+TEST_F(TrackServiceTest, CommitteeChairComesFromAnotherUnitThanTheComplaint) {
+  const Id id = Create(chair_a_, "complaints_committee", unit_a_, subject_, complainant1_);
+  ASSERT_TRUE(Take(chair_a_, id, "acknowledge", {{"acknowledged_on", "23-11-2026"}}).ok());
+  const Fields decision = {{"admissibility_reasons", "Tijdig en binnen de regeling."},
+                           {"communicated_on", "24-11-2026"},
+                           {"admissible", "ja"}};
+  EXPECT_EQ(Take(chair_a_, id, "decide_admissibility", decision).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(svc_->AddMember(chair_a_, id, chair_b_.person_id, "committee_chair").ok());
+  auto ok = Take(chair_b_, id, "decide_admissibility", decision);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, "admissible");
+}
+
+// DOMAIN §3: two independent complaints about one person give the CVP a
+// signal to raise with the manager, naming no complainant.
+TEST_F(TrackServiceTest, SignalFunctionNamesThePersonButNoComplainant) {
+  Create(counsellor_, "unwanted_behaviour", unit_a_, subject_, complainant1_);
+  ASSERT_TRUE(svc_->Signals(cvp_)->empty()) << "one complaint is no signal";
+  Create(counsellor_, "unwanted_behaviour", unit_a_, subject_, complainant1_);
+  ASSERT_TRUE(svc_->Signals(cvp_)->empty()) << "the same complainant twice is not independent";
+  Create(counsellor_, "unwanted_behaviour", unit_a_, subject_, complainant2_);
+  auto signals = svc_->Signals(cvp_);
+  ASSERT_TRUE(signals.ok());
+  ASSERT_EQ(signals->size(), 1u);
+  const std::string& text = signals->front().text;
+  EXPECT_NE(text.find("Betrokkene Jansen"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Visser"), std::string::npos) << text;
+  EXPECT_EQ(text.find("de Groot"), std::string::npos) << text;
+  EXPECT_EQ(svc_->Signals(counsellor_).status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+// DOMAIN §3: the complainant decides what may be passed on; without consent
+// nothing goes to the manager.
+TEST_F(TrackServiceTest, ComplainantDecidesWhatIsPassedOn) {
+  // Complainant and accused of the same rank: no power difference here.
+  const Id id = Create(counsellor_, "unwanted_behaviour", unit_a_, complainant2_, complainant1_);
+  ASSERT_TRUE(Take(counsellor_, id, "start_with_counsellor", {}).ok());
+  EXPECT_EQ(Take(counsellor_, id, "refer_to_manager", {}).status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Take(counsellor_, id, "record_consent", {{"item", "De gebeurtenis van 12-11"}, {"may_pass_on", "ja"}}).ok());
+  auto referred = Take(counsellor_, id, "refer_to_manager", {});
+  ASSERT_TRUE(referred.ok()) << referred.status();
+  EXPECT_EQ(*referred, "fact_finding");
+}
+
+// DOMAIN §3: when the accused outranks the complainant or the counsellor, a
+// counsellor from another district or unit is offered first; the CVP may
+// take any case.
+TEST_F(TrackServiceTest, PowerDifferenceOffersACounsellorFromElsewhere) {
+  // The accused (hoofdagent) outranks the complainant (agent).
+  const Id id = Create(counsellor_, "unwanted_behaviour", unit_a_, subject_, complainant1_);
+  auto refused = Take(counsellor_, id, "start_with_counsellor", {});
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition) << refused.status();
+  EXPECT_NE(std::string(refused.status().message()).find("ander"), std::string::npos);
+  ASSERT_TRUE(Take(counsellor_, id, "offer_other_counsellor", {}).ok());
+  auto started = Take(counsellor_, id, "start_with_counsellor", {});
+  ASSERT_TRUE(started.ok()) << started.status();
+  // The CVP needs no offer first.
+  const Id other = Create(counsellor_, "unwanted_behaviour", unit_a_, subject_, complainant1_);
+  EXPECT_TRUE(Take(cvp_, other, "start_with_counsellor", {}).ok());
+}
+
+// Case content is encrypted at rest like the LMM's.
+TEST_F(TrackServiceTest, TrackCaseTextIsEncryptedAtRest) {
+  const Id id = Create(triage_, "vik_triage", unit_a_);
+  ASSERT_TRUE(Take(triage_, id, "return_to_manager", {{"return_reasons", "Zeldzaam-Woord-Okapi"}}).ok());
+  store_.reset();
+  std::string raw;
+  for (const std::string f : {dir_ + "/w.db", dir_ + "/w.db-wal"}) {
+    std::ifstream in(f, std::ios::binary);
+    raw.append(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_EQ(raw.find("Zeldzaam-Woord-Okapi"), std::string::npos);
+  EXPECT_EQ(raw.find("Zaak over vik_triage"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace waarborg::app

@@ -1,0 +1,488 @@
+// The pages of the tracks defined as data (/zaken), through HTML forms only,
+// as a person without JavaScript would use them: the demo triage officer
+// registers a VIK signal, starts the triage and chooses a line inquiry with
+// the eight uniform criteria; refused steps come back with the message at
+// their form and change nothing; someone without a track role gets nothing.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/http/http_types.h"
+#include "harness.h"
+
+namespace waarborg::testing {
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// ------------------------------------------------------------------ helpers
+// (the small ones of pages_flow_test.cc)
+
+std::string EncodeForm(const Fields& fields) {
+  std::string body;
+  for (const auto& [k, v] : fields) {
+    if (!body.empty()) body += '&';
+    body += http::UrlEncode(k) + "=" + http::UrlEncode(v);
+  }
+  return body;
+}
+
+std::string HtmlUnescape(std::string s) {
+  static const std::pair<const char*, const char*> kEntities[] = {{"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
+                                                                  {"&apos;", "'"}, {"&#39;", "'"}, {"&amp;", "&"}};
+  for (const auto& [from, to] : kEntities) {
+    size_t pos = 0;
+    const std::string f(from), t(to);
+    while ((pos = s.find(f, pos)) != std::string::npos) {
+      s.replace(pos, f.size(), t);
+      pos += t.size();
+    }
+  }
+  return s;
+}
+
+size_t Count(const std::string& hay, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + needle.size())) ++n;
+  return n;
+}
+
+bool Contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+std::string CookieOf(const Response& r) {
+  auto it = r.headers.find("set-cookie");
+  if (it == r.headers.end()) return "";
+  std::string first = it->second.substr(0, it->second.find('\n'));
+  return first.substr(0, first.find(';'));
+}
+
+std::string Location(const Response& r) {
+  auto it = r.headers.find("location");
+  return it == r.headers.end() ? std::string() : it->second;
+}
+
+// dd-mm-jjjj of now minus `days`.
+std::string DutchDateDaysAgo(int days) {
+  std::time_t t =
+      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - std::chrono::hours(24 * days));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%d-%m-%Y", &tm);
+  return buf;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsWordish(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; }
+
+// A date written as yyyy-mm-dd anywhere in the page text, or "".
+std::string FirstIsoDate(const std::string& html) {
+  for (size_t i = 0; i + 10 <= html.size(); ++i) {
+    const char* p = html.data() + i;
+    if (IsDigit(p[0]) && IsDigit(p[1]) && IsDigit(p[2]) && IsDigit(p[3]) && p[4] == '-' && IsDigit(p[5]) &&
+        IsDigit(p[6]) && p[7] == '-' && IsDigit(p[8]) && IsDigit(p[9]) && (i == 0 || !IsWordish(html[i - 1])) &&
+        (i + 10 == html.size() || !IsWordish(html[i + 10])))
+      return html.substr(i, 10);
+  }
+  return "";
+}
+
+// The <form ...>...</form> whose opening tag contains `marker`, or "".
+std::string FormWith(const std::string& html, const std::string& marker) {
+  for (size_t pos = html.find("<form"); pos != std::string::npos; pos = html.find("<form", pos + 5)) {
+    size_t tag_end = html.find('>', pos);
+    size_t end = html.find("</form>", pos);
+    if (tag_end == std::string::npos || end == std::string::npos) return "";
+    if (Contains(html.substr(pos, tag_end - pos), marker)) return html.substr(pos, end + 7 - pos);
+  }
+  return "";
+}
+
+std::string InputValue(const std::string& form, const std::string& name) {
+  const std::regex tag("<input[^>]*\\bname=\"" + name + "\"[^>]*>");
+  std::smatch m;
+  if (!std::regex_search(form, m, tag)) return "";
+  const std::string t = m.str();
+  static const std::regex value("\\bvalue=\"([^\"]*)\"");
+  std::smatch v;
+  if (!std::regex_search(t, v, value)) return "";
+  return HtmlUnescape(v[1].str());
+}
+
+std::string TextareaValue(const std::string& form, const std::string& name) {
+  const std::regex tag("<textarea[^>]*\\bname=\"" + name + "\"[^>]*>([^<]*)</textarea>");
+  std::smatch m;
+  if (!std::regex_search(form, m, tag)) return "";
+  return HtmlUnescape(m[1].str());
+}
+
+// Values of the <option>s of select `name` (without the empty "choose" one).
+std::vector<std::string> OptionValues(const std::string& form, const std::string& name) {
+  std::vector<std::string> out;
+  size_t start = form.find("name=\"" + name + "\"");
+  if (start == std::string::npos) return out;
+  start = form.rfind("<select", start);
+  size_t end = form.find("</select>", start);
+  if (start == std::string::npos || end == std::string::npos) return out;
+  const std::string sel = form.substr(start, end - start);
+  static const std::regex opt("<option value=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(sel.begin(), sel.end(), opt); it != std::sregex_iterator(); ++it)
+    out.push_back(HtmlUnescape((*it)[1].str()));
+  return out;
+}
+
+// Names of the textareas in `form`.
+std::vector<std::string> TextareaNames(const std::string& form) {
+  std::vector<std::string> out;
+  static const std::regex re("<textarea[^>]*\\bname=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(form.begin(), form.end(), re); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1].str());
+  return out;
+}
+
+// The case state as shown under "Gegevens": the first <dd><strong>...</strong>.
+std::string StateOf(const std::string& html) {
+  size_t p = html.find("<dd><strong>");
+  if (p == std::string::npos) return "";
+  p += 12;
+  return HtmlUnescape(html.substr(p, html.find("</strong>", p) - p));
+}
+
+::testing::AssertionResult LooksLikeAPage(const Response& r) {
+  auto ct = r.headers.count("content-type") ? r.headers.at("content-type") : "";
+  if (!Contains(ct, "text/html")) return ::testing::AssertionFailure() << "not HTML (status " << r.status << ")";
+  if (!Contains(r.body, "<html lang=\"nl\"")) return ::testing::AssertionFailure() << "no lang=\"nl\" on <html>";
+  if (size_t h1 = Count(r.body, "<h1"); h1 != 1)
+    return ::testing::AssertionFailure() << h1 << " <h1> elements instead of exactly one";
+  if (std::string iso = FirstIsoDate(r.body); !iso.empty())
+    return ::testing::AssertionFailure() << "date shown as " << iso << " instead of dd-mm-jjjj";
+  return ::testing::AssertionSuccess();
+}
+
+// One person with a browser without JavaScript: a cookie jar with one cookie.
+class Browser {
+ public:
+  Browser(const Server& s, std::string user) : server_(s), user_(std::move(user)) {}
+
+  Response Get(const std::string& path) const {
+    std::map<std::string, std::string> h;
+    if (!cookie_.empty()) h["Cookie"] = cookie_;
+    return Http(server_.port(), "GET", path, "", h);
+  }
+
+  Response Post(const std::string& path, const Fields& fields) const {
+    std::map<std::string, std::string> h{{"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!cookie_.empty()) h["Cookie"] = cookie_;
+    return Http(server_.port(), "POST", path, EncodeForm(fields), h);
+  }
+
+  // Logs in through /inloggen and, when asked, /inloggen/code.
+  ::testing::AssertionResult LogIn() {
+    Response r = Post("/inloggen", {{"gebruikersnaam", user_}, {"wachtwoord", "waarborg-demo"}});
+    if (r.status != 303) return ::testing::AssertionFailure() << "POST /inloggen: " << r.status;
+    cookie_ = CookieOf(r);
+    std::string next = Location(r);
+    if (next == "/inloggen/code") {
+      Response page = Get("/inloggen/code");
+      const std::string csrf = InputValue(FormWith(page.body, "action=\"/inloggen/code\""), "csrf");
+      Response c = Post("/inloggen/code", {{"csrf", csrf}, {"code", server_.TotpFor(user_)}});
+      if (c.status != 303) return ::testing::AssertionFailure() << "POST /inloggen/code: " << c.status;
+      if (std::string rotated = CookieOf(c); !rotated.empty()) cookie_ = rotated;
+      next = Location(c);
+    }
+    if (next != "/start") return ::testing::AssertionFailure() << user_ << " log-in ends at " << next;
+    return ::testing::AssertionSuccess();
+  }
+
+  const std::string& user() const { return user_; }
+
+ private:
+  const Server& server_;
+  std::string user_;
+  std::string cookie_;
+};
+
+// ------------------------------------------------------------------ fixture
+
+class TrackPages : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new Server(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  // A logged-in browser for `user` (fails the test when it cannot log in).
+  static Browser LoggedIn(const std::string& user) {
+    Browser b(*server_, user);
+    auto ok = b.LogIn();
+    EXPECT_TRUE(ok) << ok.message();
+    return b;
+  }
+
+  static std::string CaseUrl(const std::string& id) { return "/zaken/" + id; }
+
+  static std::string CasePage(const Browser& b, const std::string& id) {
+    Response r = b.Get(CaseUrl(id));
+    EXPECT_EQ(r.status, 200) << b.user() << " opening " << CaseUrl(id) << "\n" << r.body;
+    EXPECT_TRUE(LooksLikeAPage(r)) << CaseUrl(id);
+    return r.body;
+  }
+
+  // Fills in the form of step `action` as a browser would: hidden csrf and
+  // version from the form, plus `fields` (each must be a field of the form).
+  static Response PostStep(const Browser& b, const std::string& id, const std::string& action, const Fields& fields,
+                           const std::string& version_override = "") {
+    const std::string page = CasePage(b, id);
+    const std::string form = FormWith(page, "id=\"stap-" + action + "\"");
+    if (form.empty()) {
+      ADD_FAILURE() << b.user() << " sees no form for step " << action << " on case " << id;
+      return Response{};
+    }
+    EXPECT_TRUE(Contains(form, "method=\"post\"")) << action;
+    EXPECT_TRUE(Contains(form, "action=\"" + CaseUrl(id) + "/stap/" + action + "\"")) << action;
+    Fields body{{"csrf", InputValue(form, "csrf")},
+                {"version", version_override.empty() ? InputValue(form, "version") : version_override}};
+    for (const auto& [k, v] : fields) {
+      EXPECT_TRUE(Contains(form, "name=\"" + k + "\"")) << "form " << action << " has no field " << k;
+      body.push_back({k, v});
+    }
+    return b.Post(CaseUrl(id) + "/stap/" + action, body);
+  }
+
+  static inline Server* server_ = nullptr;
+};
+
+constexpr const char* kSummary = "Signaal van de leidinggevende over declaraties";
+constexpr const char* kNewForm = "method=\"post\" action=\"/zaken/nieuw/vik_triage\"";
+
+TEST_F(TrackPages, TriageOfficerWalksAVikSignalToALineInquiry) {
+  Browser triagist = LoggedIn("triagist");
+  ASSERT_FALSE(HasFailure());
+
+  // The list: "Zaken" in the menu, and a link to register on VIK triage.
+  Response list = triagist.Get("/zaken");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_TRUE(LooksLikeAPage(list));
+  EXPECT_TRUE(Contains(list.body, "href=\"/zaken\" aria-current=\"page\"")) << "Zaken is not the current menu item";
+  EXPECT_TRUE(Contains(list.body, "href=\"/zaken/nieuw/vik_triage\"")) << list.body;
+  EXPECT_TRUE(Contains(list.body, "Nieuwe zaak: Triage VIK"));
+
+  // The new-case form: labels on every field; refused input comes back with
+  // Dutch messages at the fields and what was typed.
+  Response blank = triagist.Get("/zaken/nieuw/vik_triage");
+  ASSERT_EQ(blank.status, 200) << blank.body;
+  EXPECT_TRUE(LooksLikeAPage(blank));
+  const std::string form = FormWith(blank.body, kNewForm);
+  ASSERT_FALSE(form.empty());
+  for (const char* f : {"eenheid", "samenvatting", "ontvangen_op", "betrokkene", "klager"})
+    EXPECT_TRUE(Contains(form, std::string("<label class=\"utrecht-form-label\" for=\"") + f + "\"")) << f;
+  const std::string csrf = InputValue(form, "csrf");
+  const auto units = OptionValues(form, "eenheid");
+  ASSERT_FALSE(units.empty());
+
+  Response refused = triagist.Post(
+      "/zaken/nieuw/vik_triage",
+      {{"csrf", csrf}, {"samenvatting", kSummary}, {"ontvangen_op", "31-02-2026"}, {"betrokkene", "abc"}});
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_TRUE(LooksLikeAPage(refused));
+  EXPECT_TRUE(Contains(refused.body, "id=\"eenheid-fout\"")) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "Kies de eenheid waar de zaak speelt."));
+  EXPECT_TRUE(Contains(refused.body, "id=\"ontvangen_op-fout\""));
+  EXPECT_TRUE(Contains(refused.body, "Vul de datum in als dd-mm-jjjj."));
+  EXPECT_TRUE(Contains(refused.body, "id=\"betrokkene-fout\""));
+  EXPECT_EQ(TextareaValue(FormWith(refused.body, kNewForm), "samenvatting"), kSummary);
+
+  // Without the CSRF token nothing is registered.
+  Response no_csrf = triagist.Post("/zaken/nieuw/vik_triage", {{"eenheid", units[0]}, {"samenvatting", kSummary}});
+  EXPECT_EQ(no_csrf.status, 403);
+
+  const std::string received = DutchDateDaysAgo(3);
+  Response created =
+      triagist.Post("/zaken/nieuw/vik_triage",
+                    {{"csrf", csrf}, {"eenheid", units[0]}, {"samenvatting", kSummary}, {"ontvangen_op", received}});
+  ASSERT_EQ(created.status, 303) << created.body;
+  const std::string loc = Location(created);
+  ASSERT_TRUE(std::regex_match(loc, std::regex("/zaken/[0-9]+"))) << loc;
+  const std::string id = loc.substr(std::string("/zaken/").size());
+
+  // The case page: reference and summary in the one h1, the facts, the flow
+  // chart with the current step, the first step's form drawn from the file.
+  std::string page = CasePage(triagist, id);
+  EXPECT_TRUE(std::regex_search(page, std::regex("<h1[^>]*>VIK-[^<]*: " + std::string(kSummary) + "</h1>"))) << page;
+  EXPECT_EQ(StateOf(page), "Signaal ontvangen");
+  EXPECT_TRUE(Contains(page, "<dd>Triage VIK</dd>"));
+  EXPECT_TRUE(Contains(page, "<dd>" + received + "</dd>"));
+  EXPECT_TRUE(Contains(page, "<figure class=\"wb-flow-chart\"><svg"));
+  EXPECT_TRUE(Contains(page, "(huidige stap)"));
+  EXPECT_TRUE(Contains(page, "Triagebesluit (norm)"));
+  EXPECT_TRUE(Contains(page, "nog niet begonnen"));
+  const std::string start_form = FormWith(page, "id=\"stap-start_triage\"");
+  ASSERT_FALSE(start_form.empty()) << page;
+  EXPECT_TRUE(Contains(start_form, "Bron van het signaal"));
+  const auto sources = OptionValues(start_form, "source");
+  EXPECT_EQ(sources, (std::vector<std::string>{"manager", "lmm", "protective_monitoring"}));
+  EXPECT_TRUE(Contains(start_form, ">Triage starten</button>"));
+
+  // Listed under its track, with its state.
+  list = triagist.Get("/zaken");
+  EXPECT_TRUE(Contains(list.body, "href=\"/zaken/" + id + "\"")) << list.body;
+  EXPECT_TRUE(Contains(list.body, ">Triage VIK</h2>"));
+  EXPECT_TRUE(Contains(list.body, "Signaal ontvangen"));
+
+  // Starting the triage without the source: 422 at the form, nothing changes.
+  Response r = PostStep(triagist, id, "start_triage", {});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(LooksLikeAPage(r));
+  EXPECT_TRUE(Contains(FormWith(r.body, "id=\"stap-start_triage\""), "Vul in: Bron van het signaal."));
+  EXPECT_TRUE(Contains(r.body, "href=\"#stap-start_triage\""));
+  EXPECT_EQ(StateOf(CasePage(triagist, id)), "Signaal ontvangen");
+
+  r = PostStep(triagist, id, "start_triage", {{"source", "manager"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(Location(r), CaseUrl(id));
+  page = CasePage(triagist, id);
+  EXPECT_EQ(StateOf(page), "In triage");
+  EXPECT_TRUE(Contains(page, "<dt>Bron van het signaal</dt><dd class=\"wb-pre\">Leidinggevende</dd>")) << page;
+
+  // A choice without the eight criteria: 422 with the message at that form,
+  // what was typed kept, the state unchanged.
+  const std::string choose = FormWith(page, "id=\"stap-choose_line_inquiry\"");
+  ASSERT_FALSE(choose.empty()) << page;
+  const auto criteria = TextareaNames(choose);
+  ASSERT_EQ(criteria.size(), 8u) << choose;
+  for (const auto& c : criteria) EXPECT_EQ(c.rfind("criterion_", 0), 0u) << c;
+  EXPECT_TRUE(Contains(choose, "name=\"checklist\" value=\"0\""));
+  const std::string before_version = InputValue(choose, "version");
+
+  r = PostStep(triagist, id, "choose_line_inquiry",
+               {{"criterion_line_option", "Een goed gesprek volstaat niet."}, {"checklist", "0"}});
+  EXPECT_EQ(r.status, 422) << r.body;
+  EXPECT_TRUE(LooksLikeAPage(r));
+  const std::string refused_form = FormWith(r.body, "id=\"stap-choose_line_inquiry\"");
+  EXPECT_TRUE(Contains(refused_form, "Vul in:")) << refused_form;
+  EXPECT_TRUE(Contains(refused_form, "role=\"alert\""));
+  EXPECT_EQ(TextareaValue(refused_form, "criterion_line_option"), "Een goed gesprek volstaat niet.");
+  EXPECT_TRUE(std::regex_search(refused_form, std::regex("name=\"checklist\" value=\"0\" checked")));
+  page = CasePage(triagist, id);
+  EXPECT_EQ(StateOf(page), "In triage");
+  EXPECT_EQ(InputValue(FormWith(page, "id=\"stap-choose_line_inquiry\""), "version"), before_version)
+      << "a refused step changed the case";
+
+  // Every criterion filled in, the comparable cases looked at: line inquiry.
+  Fields all;
+  for (const auto& c : criteria) all.push_back({c, "Afweging voor " + c});
+  all.push_back({"checklist", "0"});
+  r = PostStep(triagist, id, "choose_line_inquiry", all);
+  ASSERT_EQ(r.status, 303) << r.body;
+  page = CasePage(triagist, id);
+  EXPECT_EQ(StateOf(page), "Lijnonderzoek");
+  EXPECT_TRUE(Contains(page, "Afweging voor criterion_care"));
+  EXPECT_TRUE(Contains(page, "Triage starten"));  // the history
+  EXPECT_TRUE(Contains(page, "Ruud Vermeulen"));  // by whom
+
+  // A form from before the change is stale: 409, nothing changes.
+  r = PostStep(triagist, id, "escalate", {{"reasons", "Nieuwe feiten"}}, before_version);
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_TRUE(Contains(r.body, "intussen door iemand anders gewijzigd"));
+  EXPECT_EQ(StateOf(CasePage(triagist, id)), "Lijnonderzoek");
+
+  // Someone without a track role: no menu item, no case, no step.
+  Browser employee = LoggedIn("employee");
+  ASSERT_FALSE(HasFailure());
+  Response start = employee.Get("/start");
+  EXPECT_FALSE(Contains(start.body, "href=\"/zaken\""));
+  Response denied = employee.Get(CaseUrl(id));
+  EXPECT_TRUE(denied.status == 403 || denied.status == 404) << denied.status;
+  EXPECT_FALSE(Contains(denied.body, kSummary));
+  Response new_denied = employee.Get("/zaken/nieuw/vik_triage");
+  EXPECT_EQ(new_denied.status, 403);
+  const std::string employee_csrf = InputValue(FormWith(start.body, "action=\"/uitloggen\""), "csrf");
+  ASSERT_FALSE(employee_csrf.empty());
+  Response step_denied =
+      employee.Post(CaseUrl(id) + "/stap/escalate", {{"csrf", employee_csrf}, {"version", "3"}, {"reasons", "Poging"}});
+  EXPECT_TRUE(step_denied.status == 403 || step_denied.status == 404) << step_denied.status;
+  EXPECT_EQ(StateOf(CasePage(triagist, id)), "Lijnonderzoek");
+
+  // Unknown cases and steps.
+  EXPECT_EQ(triagist.Get("/zaken/999999").status, 404);
+  EXPECT_EQ(triagist.Get("/zaken/nieuw/bestaat_niet").status, 404);
+}
+
+// DOMAIN §4 through the pages: the VIK team chief opens an investigation and
+// puts an investigator on it; the investigator gives notice on the last
+// working day before a weekend only with a recorded reason, naming a care
+// manager who then sees the case; the team chief cannot make the disciplinary
+// investigator the criminal one.
+TEST_F(TrackPages, TeamChiefStaffsAnInvestigationAndNoticeBeforeAWeekendNeedsAReason) {
+  Client lookup(*server_, "employee", "waarborg-demo");
+  auto person_id = [&](const std::string& name) {
+    const json people = lookup.Get("/api/v1/people?q=" + http::UrlEncode(name)).Json()["people"];
+    for (const auto& p : people)
+      if (p["name"] == name) return std::to_string(p["id"].get<std::int64_t>());
+    ADD_FAILURE() << name << " not found";
+    return std::string();
+  };
+  const std::string investigator = person_id("Noor Yilmaz");
+  const std::string manager = person_id("Linda Mulder");
+  const std::string subject = person_id("Sanne Kuipers");
+
+  Browser chief = LoggedIn("teamchef-vik");
+  ASSERT_FALSE(HasFailure());
+  const std::string form = FormWith(chief.Get("/zaken/nieuw/investigation").body,
+                                    "method=\"post\" action=\"/zaken/nieuw/investigation\"");
+  ASSERT_FALSE(form.empty()) << "the VIK team chief cannot open an investigation";
+  Response made = chief.Post("/zaken/nieuw/investigation", {{"csrf", InputValue(form, "csrf")},
+                                                            {"eenheid", OptionValues(form, "eenheid").at(0)},
+                                                            {"samenvatting", "Onderzoek naar raadplegingen"},
+                                                            {"betrokkene", subject}});
+  ASSERT_EQ(made.status, 303) << made.body;
+  const std::string id = Location(made).substr(std::string("/zaken/").size());
+
+  // Staffing through the member form.
+  const std::string add = FormWith(CasePage(chief, id), "id=\"stap-leden\"");
+  ASSERT_FALSE(add.empty()) << "the team chief cannot add an investigator";
+  Response added = chief.Post(CaseUrl(id) + "/leden",
+                              {{"csrf", InputValue(add, "csrf")}, {"persoon", investigator}, {"rol", "investigator"}});
+  ASSERT_EQ(added.status, 303) << added.body;
+  EXPECT_TRUE(Contains(CasePage(chief, id), "Noor Yilmaz: Onderzoeker VIK"));
+
+  // Notice on Friday 04-12-2026 without a reason: refused at the form.
+  Browser onderzoeker = LoggedIn("onderzoeker");
+  ASSERT_FALSE(HasFailure());
+  const Fields notice = {{"allegation_description", "Raadplegen van BVH zonder zaak."},
+                         {"description_given_on", "04-12-2026"},
+                         {"notice_date", "04-12-2026"},
+                         {"availability_times", "Ma-vr 9-12 uur"},
+                         {"care_manager_id", manager},
+                         {"checklist", "0"}, {"checklist", "1"}, {"checklist", "2"},
+                         {"checklist", "3"}, {"checklist", "4"}};
+  Response friday = PostStep(onderzoeker, id, "give_notice", notice);
+  EXPECT_EQ(friday.status, 409) << friday.body;
+  EXPECT_TRUE(Contains(FormWith(friday.body, "id=\"stap-give_notice\""), "weekend")) << friday.body;
+  Fields with_reason = notice;
+  with_reason.push_back({"notice_reason", "Betrokkene vroeg om vrijdag; BMW is bereikbaar."});
+  Response given = PostStep(onderzoeker, id, "give_notice", with_reason);
+  ASSERT_EQ(given.status, 303) << given.body;
+  EXPECT_EQ(StateOf(CasePage(onderzoeker, id)), "Aangezegd, onderzoek loopt");
+
+  // The care manager now sees the case; the investigator cannot turn criminal.
+  Browser care = LoggedIn("leidinggevende");
+  ASSERT_FALSE(HasFailure());
+  EXPECT_EQ(care.Get(CaseUrl(id)).status, 200);
+  Response same = PostStep(chief, id, "turn_criminal",
+                           {{"reasons", "Vermoeden van computervredebreuk."},
+                            {"criminal_investigator_id", investigator},
+                            {"checklist", "0"},
+                            {"checklist", "1"}});
+  EXPECT_EQ(same.status, 409) << same.body;
+}
+
+}  // namespace
+}  // namespace waarborg::testing
