@@ -23,10 +23,13 @@ bool IsWeekend(Date d) {
   return wd == std::chrono::Saturday || wd == std::chrono::Sunday;
 }
 
-// 27 April, or 26 April when the 27th is a Sunday.
+// Koningsdag: 27 April from 2014, or 26 April when the 27th is a Sunday.
+// Before 2014 Koninginnedag: 30 April, or 29 April when the 30th is a Sunday
+// (the rule since 1980).
 Date KingsDay(int y) {
-  Date d = Ymd(y, 4, 27);
-  if (weekday{sys_days{d}} == std::chrono::Sunday) return Ymd(y, 4, 26);
+  const unsigned day = y >= 2014 ? 27 : 30;
+  Date d = Ymd(y, 4, day);
+  if (weekday{sys_days{d}} == std::chrono::Sunday) return Ymd(y, 4, day - 1);
   return d;
 }
 

@@ -2,6 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/common/date.h"
+
 namespace waarborg::calendar {
 namespace {
 
@@ -185,6 +194,51 @@ TEST(DutchCalendar, LastWorkingDayBeforeWeekendOrHoliday) {
       IsLastWorkingDayBeforeDayOff(Ymd(2026, 11, 28)));  // Saturday itself
   EXPECT_FALSE(IsLastWorkingDayBeforeDayOff(Ymd(2026, 5, 4), kLustrum));
   EXPECT_TRUE(IsLastWorkingDayBeforeDayOff(Ymd(2026, 5, 4)));
+}
+
+// Before 2014 the day was Koninginnedag: 30 April, or the 29th when the 30th
+// fell on a Sunday.
+TEST(DutchCalendar, QueensDayBefore2014Is30AprilOr29WhenASunday) {
+  EXPECT_TRUE(IsPublicHoliday(Ymd(2013, 4, 30)));
+  EXPECT_FALSE(IsPublicHoliday(Ymd(2013, 4, 27)));
+  EXPECT_TRUE(IsPublicHoliday(Ymd(2000, 4, 29)));  // the 30th was a Sunday
+  EXPECT_FALSE(IsPublicHoliday(Ymd(2000, 4, 30)) && IsWorkingDay(Ymd(2000, 4, 30)));
+}
+
+// Issue 4 §6: every Dutch public holiday from 2000 to 2100, checked against an
+// independent source: Debian's python3-holidays (its NL calendar has
+// Liberation Day in lustrum years only, and no Good Friday, which the
+// Algemene termijnenwet counts; both are accounted for below).
+TEST(DutchCalendar, HolidaysFrom2000To2100MatchAnIndependentSource) {
+  const char* cmd =
+      "/usr/bin/python3 -c \"import holidays; "
+      "[print(d.isoformat()) for d in sorted(holidays.NL(years=range(2000, 2101)).keys())]\" 2>/dev/null";
+  FILE* p = popen(cmd, "r");
+  ASSERT_NE(p, nullptr);
+  std::set<std::string> theirs;
+  char line[64];
+  while (fgets(line, sizeof line, p)) {
+    std::string s(line);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    if (!s.empty()) theirs.insert(s);
+  }
+  const int rc = pclose(p);
+  ASSERT_EQ(rc, 0) << "python3-holidays is missing (scripts/deps.sh installs it)";
+  ASSERT_GT(theirs.size(), 900u);
+  HolidayOptions lustrum;
+  lustrum.liberation_day_every_year = false;
+  std::set<std::string> ours;
+  for (Date d = Ymd(2000, 1, 1); d <= Ymd(2100, 12, 31); d = AddDays(d, 1)) {
+    if (!IsPublicHoliday(d, lustrum)) continue;
+    if (d == AddDays(EasterSunday(static_cast<int>(d.year())), -2)) continue;  // Goede Vrijdag
+    ours.insert(FormatDateIso(d));
+  }
+  std::vector<std::string> only_ours, only_theirs;
+  std::set_difference(ours.begin(), ours.end(), theirs.begin(), theirs.end(), std::back_inserter(only_ours));
+  std::set_difference(theirs.begin(), theirs.end(), ours.begin(), ours.end(), std::back_inserter(only_theirs));
+  EXPECT_TRUE(only_ours.empty()) << "holidays only in Waarborg, e.g. " << (only_ours.empty() ? "" : only_ours.front());
+  EXPECT_TRUE(only_theirs.empty()) << "holidays Waarborg misses, e.g. "
+                                   << (only_theirs.empty() ? "" : only_theirs.front());
 }
 
 }  // namespace
