@@ -335,6 +335,55 @@ bool IsTerminalState(const TrackDefinition& def, std::string_view state) {
   return s && s->terminal;
 }
 
+// Earlier VIK triage cases that reached an approach, newest first: the
+// approach chosen, the month it was chosen and the signal's source. Cases with
+// the same source come first. Nothing that names or describes anyone.
+std::vector<std::string> ComparableOutcomes(StoreTx& tx, const TrackDefinition& def, const TrackCase& current,
+                                            std::size_t limit = 10) {
+  static const char* const kMonths[] = {"januari", "februari", "maart",     "april",   "mei",      "juni",
+                                        "juli",    "augustus", "september", "oktober", "november", "december"};
+  const std::string source = Value(current.fields, "source");
+  const FieldDef* source_field = def.FindField("source");
+  struct Row {
+    bool same_source;
+    Instant at;
+    std::string text;
+  };
+  std::vector<Row> rows;
+  TrackCaseQuery q;
+  q.all_of_tracks = {def.id};
+  q.limit = 500;
+  for (const auto& s : tx.ListTrackCases(q)) {
+    if (s.id == current.id) continue;
+    for (const auto& step : tx.ListTrackSteps(s.id)) {
+      if (step.from_state != "triage" || step.to_state == "triage") continue;
+      const auto* to = def.FindState(step.to_state);
+      auto c = tx.GetTrackCase(s.id);
+      const std::string their_source = c.ok() ? Value(c->fields, "source") : std::string();
+      std::string source_label = their_source;
+      if (source_field)
+        for (const auto& o : source_field->options)
+          if (o.key == their_source) source_label = o.label;
+      const Date on = DateInAmsterdam(step.at);
+      rows.push_back({their_source == source, step.at,
+                      Cat(to ? to->label : step.to_state, " (", kMonths[static_cast<unsigned>(on.month()) - 1], " ",
+                          static_cast<int>(on.year()), source_label.empty() ? "" : Cat(", bron: ", source_label),
+                          ")")});
+      break;
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    if (a.same_source != b.same_source) return a.same_source;
+    return a.at > b.at;
+  });
+  std::vector<std::string> out;
+  for (const auto& r : rows) {
+    if (out.size() >= limit) break;
+    out.push_back(r.text);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string TrackRoleLabelNl(std::string_view role) {
@@ -461,6 +510,7 @@ absl::StatusOr<TrackCaseView> TrackService::Open(const Actor& actor, Id id) {
         }
       }
     }
+    if (v.def->id == "vik_triage" && v.c.state == "triage") v.comparable_outcomes = ComparableOutcomes(tx, *v.def, v.c);
     v.may_add_members = ReadsWholeTrack(actor, *v.def);
     if (v.may_add_members)
       for (const auto& t : v.def->transitions)

@@ -75,6 +75,10 @@ struct TrackCaseView {
   // roles the track's steps use, to add someone in.
   bool may_add_members = false;
   std::vector<std::string> member_roles;
+  // VIK triage, while the approach is being chosen: what was chosen in
+  // earlier triage cases (anonymised: the approach, the month, the source;
+  // no names, no texts, no references), as a consistency aid.
+  std::vector<std::string> comparable_outcomes;
   // Investigation: contact with the subject (P-zorg) and registered delays.
   std::optional<investigation::CareContactStatus> care;
   int delay_days = 0;

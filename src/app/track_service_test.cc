@@ -174,6 +174,25 @@ TEST_F(TrackServiceTest, TriageRecordsEveryUniformCriterionBeforeChoosingAnAppro
   EXPECT_EQ(c.version, 3);
 }
 
+// DOMAIN §4: triage shows the outcomes of comparable earlier cases, without
+// anything that names or describes them, as a consistency aid.
+TEST_F(TrackServiceTest, TriageShowsAnonymisedOutcomesOfComparableEarlierCases) {
+  const Id earlier = Create(triage_, "vik_triage", unit_a_, subject_);
+  ASSERT_TRUE(Take(triage_, earlier, "start_triage", {{"source", "protective_monitoring"}}).ok());
+  ASSERT_TRUE(Take(triage_, earlier, "choose_exploratory", AllCriteria()).ok());
+  const Id now = Create(triage_, "vik_triage", unit_a_);
+  ASSERT_TRUE(Take(triage_, now, "start_triage", {{"source", "protective_monitoring"}}).ok());
+  auto view = svc_->Open(triage_, now);
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->comparable_outcomes.size(), 1u);
+  const std::string& text = view->comparable_outcomes.front();
+  EXPECT_NE(text.find("Oriënterend onderzoek"), std::string::npos) << text;
+  EXPECT_NE(text.find("november 2026"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Jansen"), std::string::npos) << text;
+  EXPECT_EQ(text.find("VIK-2026"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Zaak over"), std::string::npos) << text;
+}
+
 // DOMAIN §4: triage can return a case to the manager, with reasons.
 TEST_F(TrackServiceTest, TriageReturnsACaseToTheManagerWithReasons) {
   const Id id = Create(triage_, "vik_triage", unit_a_);
@@ -315,8 +334,11 @@ TEST_F(TrackServiceTest, ComplaintsCommitteeDeadlinesFromReceipt) {
   EXPECT_EQ(FormatDateNl(*by_id["advice"].due), "04-01-2027");
   clock_.Advance(8 * kDay);
   view = svc_->Open(chair_b_, id);
-  for (const auto& d : view->deadlines)
-    if (d.id == "admissibility") EXPECT_TRUE(d.overdue);
+  for (const auto& d : view->deadlines) {
+    if (d.id == "admissibility") {
+      EXPECT_TRUE(d.overdue);
+    }
+  }
 }
 
 // DOMAIN §3: an interregional committee takes its chair from another unit
@@ -389,7 +411,7 @@ TEST_F(TrackServiceTest, TrackCaseTextIsEncryptedAtRest) {
   ASSERT_TRUE(Take(triage_, id, "return_to_manager", {{"return_reasons", "Zeldzaam-Woord-Okapi"}}).ok());
   store_.reset();
   std::string raw;
-  for (const std::string f : {dir_ + "/w.db", dir_ + "/w.db-wal"}) {
+  for (const std::string& f : {dir_ + "/w.db", dir_ + "/w.db-wal"}) {
     std::ifstream in(f, std::ios::binary);
     raw.append(std::istreambuf_iterator<char>(in), {});
   }
