@@ -375,6 +375,21 @@ TEST_F(TrackServiceTest, SignalFunctionNamesThePersonButNoComplainant) {
   EXPECT_EQ(svc_->Signals(counsellor_).status().code(), absl::StatusCode::kPermissionDenied);
 }
 
+// The same for complaints about a team rather than one person.
+TEST_F(TrackServiceTest, SignalFunctionNamesATeamComplainedAboutTwice) {
+  for (Id complainant : {complainant1_, complainant2_}) {
+    NewTrackCase n{.track = "unwanted_behaviour", .unit_id = unit_a_, .summary = "Sfeer in het team"};
+    n.complainant_person = complainant;
+    n.accused_team = team_a_;
+    ASSERT_TRUE(svc_->Create(counsellor_, n).ok());
+  }
+  auto signals = svc_->Signals(cvp_);
+  ASSERT_TRUE(signals.ok());
+  ASSERT_EQ(signals->size(), 1u);
+  EXPECT_EQ(signals->front().signal.concerns, complaints::SignalConcerns::kTeam);
+  EXPECT_NE(signals->front().text.find("Team Oost 1"), std::string::npos) << signals->front().text;
+}
+
 // DOMAIN §3: the complainant decides what may be passed on; without consent
 // nothing goes to the manager.
 TEST_F(TrackServiceTest, ComplainantDecidesWhatIsPassedOn) {

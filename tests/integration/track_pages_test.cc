@@ -484,5 +484,42 @@ TEST_F(TrackPages, TeamChiefStaffsAnInvestigationAndNoticeBeforeAWeekendNeedsARe
   EXPECT_EQ(same.status, 409) << same.body;
 }
 
+// DOMAIN §3: a counsellor registers a complaint about a whole team; two such
+// complaints from different people give the CVP a signal on /zaken that
+// names the team and no complainant.
+TEST_F(TrackPages, ComplaintsAboutATeamGiveTheCentralCounsellorASignal) {
+  Client lookup(*server_, "employee", "waarborg-demo");
+  std::vector<std::string> complainants;
+  for (const char* name : {"Sanne Kuipers", "Ruud Vermeulen"}) {
+    const json people = lookup.Get("/api/v1/people?q=" + http::UrlEncode(name)).Json()["people"];
+    for (const auto& p : people)
+      if (p["name"] == name) complainants.push_back(std::to_string(p["id"].get<std::int64_t>()));
+  }
+  ASSERT_EQ(complainants.size(), 2u);
+  Browser vp = LoggedIn("vp");
+  ASSERT_FALSE(HasFailure());
+  const std::string form =
+      FormWith(vp.Get("/zaken/nieuw/unwanted_behaviour").body, "method=\"post\" action=\"/zaken/nieuw/unwanted_behaviour\"");
+  ASSERT_FALSE(form.empty()) << "the counsellor cannot register a complaint";
+  const auto teams = OptionValues(form, "team");
+  ASSERT_GE(teams.size(), 2u) << "no team to choose";
+  const std::string team = teams.at(1);  // the first is "no team"
+  for (const auto& c : complainants) {
+    Response r = vp.Post("/zaken/nieuw/unwanted_behaviour", {{"csrf", InputValue(form, "csrf")},
+                                                            {"eenheid", OptionValues(form, "eenheid").at(0)},
+                                                            {"samenvatting", "Uitsluiting in het team"},
+                                                            {"klager", c},
+                                                            {"team", team}});
+    ASSERT_EQ(r.status, 303) << r.body;
+  }
+  Browser cvp = LoggedIn("cvp");
+  ASSERT_FALSE(HasFailure());
+  const std::string list = cvp.Get("/zaken").body;
+  EXPECT_TRUE(Contains(list, "Signalen")) << list;
+  EXPECT_TRUE(Contains(list, "2 klachten van verschillende klagers")) << list;
+  EXPECT_FALSE(Contains(list, "Sanne Kuipers"));
+  EXPECT_FALSE(Contains(list, "Ruud Vermeulen"));
+}
+
 }  // namespace
 }  // namespace waarborg::testing

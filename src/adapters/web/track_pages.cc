@@ -301,6 +301,24 @@ HttpResponse NewCasePage(const Web& w, const HttpRequest& req, const app::AuthCo
     units.push_back(o);
   }
   d.set("units", units);
+  // Unwanted behaviour may concern a whole team (signal function, DOMAIN §3).
+  if (def.id == "unwanted_behaviour") {
+    const std::string chosen = FormValue(values, "team");
+    Data teams(Data::type::list);
+    (void)w.s.store.Read([&](StoreTx& tx) -> absl::Status {
+      for (const auto& u : tx.ListUnits()) {
+        if (u.kind != UnitKind::kTeam) continue;
+        Data o;
+        o.set("id", std::to_string(u.id));
+        o.set("label", u.name);
+        o.set("selected", std::to_string(u.id) == chosen);
+        teams.push_back(o);
+      }
+      return absl::OkStatus();
+    });
+    d.set("teams", teams);
+    d.set("ask_team", true);
+  }
   for (const char* k : {"samenvatting", "ontvangen_op", "betrokkene", "klager"}) SetIf(d, k, FormValue(values, k));
 
   // People search (GET ?zoek=...): the numbers to fill in below.
@@ -373,6 +391,10 @@ HttpResponse PostNewCase(const Web& w, const HttpRequest& req, const app::AuthCo
   };
   person("betrokkene", n.subject_person);
   person("klager", n.complainant_person);
+  if (std::string team = Trim(FormValue(f, "team")); !team.empty()) {
+    if (auto t = ParseInt(team); t && *t > 0) n.accused_team = *t;
+    else errs.push_back({"team", w.r->T(lang, "track_error_team")});
+  }
   if (!errs.empty()) return NewCasePage(w, req, ctx, def, 422, f, errs);
   auto id = svc.Create(ctx.actor, n);
   if (!id.ok()) {
@@ -488,6 +510,12 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
       o.set("value", FieldText(w, f, val));
       fields.push_back(o);
     }
+  }
+  if (!v.comparable_outcomes.empty()) {
+    Data cmp(Data::type::list);
+    for (const auto& text : v.comparable_outcomes) cmp.push_back(Str(text));
+    d.set("comparable", cmp);
+    d.set("has_comparable", true);
   }
   d.set("has_fields", !fields.list_value().empty());
   d.set("fields", fields);
