@@ -246,6 +246,50 @@ absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::Re
   return c1.receipt;
 }
 
+absl::Status SeedDemoTracks(Store& store, app::TrackService& tracks) {
+  Actor triagist, chief, investigator, manager, counsellor;
+  Id unit = 0, person_a = 0, person_b = 0;
+  RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) -> absl::Status {
+    auto actor = [&](const char* user, Actor& out) -> absl::Status {
+      ASSIGN_OR_RETURN(Account a, tx.FindAccountByUsername(user));
+      out = Actor{a.id, a.person_id, a.roles, "demo-seed", user};
+      return absl::OkStatus();
+    };
+    RETURN_IF_ERROR(actor("triagist", triagist));
+    RETURN_IF_ERROR(actor("teamchef-vik", chief));
+    RETURN_IF_ERROR(actor("onderzoeker", investigator));
+    RETURN_IF_ERROR(actor("leidinggevende", manager));
+    RETURN_IF_ERROR(actor("vp", counsellor));
+    for (const auto& u : tx.ListUnits())
+      if (u.name == "Eenheid Midden-Nederland") unit = u.id;
+    for (const auto& p : tx.FindPeople("", 400)) {
+      if (p.position == "Hoofdagent" && !person_a) person_a = p.id;
+      else if (p.position == "Hoofdagent" && !person_b) person_b = p.id;
+    }
+    return absl::OkStatus();
+  }));
+  if (!unit || !person_a || !person_b) return absl::OkStatus();
+  // A signal from Protective Monitoring, in triage.
+  app::NewTrackCase signal{.track = "vik_triage", .unit_id = unit,
+                           .summary = "Opvallend veel raadplegingen van een buurtbewoner in BVH (signaal PM)"};
+  signal.subject_person = person_a;
+  ASSIGN_OR_RETURN(Id triage, tracks.Create(triagist, signal));
+  RETURN_IF_ERROR(tracks.Take(triagist, triage, 1, "start_triage", {{"source", "protective_monitoring"}}, {}).status());
+  // An investigation commissioned by the VIK team chief, notice not yet given.
+  app::NewTrackCase inv{.track = "investigation", .unit_id = unit,
+                        .summary = "Disciplinair onderzoek naar het delen van politie-informatie"};
+  inv.subject_person = person_b;
+  ASSIGN_OR_RETURN(Id investigation, tracks.Create(chief, inv));
+  RETURN_IF_ERROR(tracks.AddMember(chief, investigation, investigator.person_id, "investigator"));
+  // A complaint about unwanted behaviour with the counsellor.
+  app::NewTrackCase complaint{.track = "unwanted_behaviour", .unit_id = unit,
+                              .summary = "Herhaalde kleinerende opmerkingen tijdens briefings"};
+  complaint.complainant_person = person_a;
+  ASSIGN_OR_RETURN(Id complaint_id, tracks.Create(counsellor, complaint));
+  (void)complaint_id;
+  return absl::OkStatus();
+}
+
 std::vector<DemoLogin> DemoLogins(Store& store) {
   std::vector<DemoLogin> out;
   (void)store.Transact([&](StoreTx& tx) {

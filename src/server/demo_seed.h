@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "app/lmm_service.h"
 #include "app/reporter_channel.h"
+#include "app/track_service.h"
 #include "core/ports/store.h"
 
 namespace waarborg {
@@ -25,6 +26,11 @@ inline constexpr const char* kDemoPassword = "waarborg-demo";
 // Seeds a new database with the demo organisation and cases; returns the
 // receipt of the fictitious anonymous demo report ("" when already seeded).
 absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::ReporterChannel& channel);
+
+// Seeds a few cases on the other tracks (a VIK signal in triage, an
+// investigation with its investigator, a complaint with a counsellor), for a
+// database SeedDemo has just seeded.
+absl::Status SeedDemoTracks(Store& store, app::TrackService& tracks);
 
 // The demo log-ins (reads the accounts back from the store).
 std::vector<DemoLogin> DemoLogins(Store& store);

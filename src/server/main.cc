@@ -303,6 +303,8 @@ int main(int argc, char** argv) {
   retention_job.StartDaily();
   app::OrgService org(store, clock);
   app::TrackService track_service(store, clock, tracks);
+  if (demo && !demo_receipt.empty())
+    if (auto st = SeedDemoTracks(store, track_service); !st.ok()) return Fail(st);
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
                           web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service};
   std::vector<http::Route> routes = http::ApiRoutes(services);
