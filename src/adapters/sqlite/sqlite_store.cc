@@ -258,45 +258,46 @@ class SqliteStore::Tx final : public StoreTx {
   // attachments, requests) is encrypted with the case's own data key; the key
   // is stored only wrapped by the key provider's master key. Unwrapped keys
   // live for one transaction.
-  absl::StatusOr<std::string> CaseKey(Id case_id, bool create) {
-    if (auto it = key_cache_.find(case_id); it != key_cache_.end()) return it->second;
-    const std::string context = Cat("case:", case_id);
+  // An LMM case and a case on a track defined as data each have their own key
+  // table and associated data ("case:<id>", "track:<id>"), so no key or
+  // ciphertext can move between the two kinds.
+  struct KeyTable {
+    const char* select;
+    const char* insert;
+    const char* context;
+    const char* missing;
+  };
+  static constexpr KeyTable kCaseKeys{"SELECT wrapped FROM case_keys WHERE case_id=?",
+                                      "INSERT INTO case_keys(case_id, key_id, wrapped) VALUES(?,?,?)", "case:",
+                                      "Sleutel van melding "};
+  static constexpr KeyTable kTrackKeys{"SELECT wrapped FROM track_case_keys WHERE case_id=?",
+                                       "INSERT INTO track_case_keys(case_id, key_id, wrapped) VALUES(?,?,?)", "track:",
+                                       "Sleutel van zaak "};
+  absl::StatusOr<std::string> DataKey(const KeyTable& table, std::unordered_map<Id, std::string>& cache, Id case_id,
+                                      bool create) {
+    if (auto it = cache.find(case_id); it != cache.end()) return it->second;
+    const std::string context = Cat(table.context, case_id);
     std::string key;
-    auto s = Q("SELECT wrapped FROM case_keys WHERE case_id=?");
+    auto s = Q(table.select);
     s.Bind(1, case_id);
     if (s.Step()) {
       ASSIGN_OR_RETURN(key, keys_->UnwrapKey(s.Blob(0), context));
     } else if (create) {
       key = crypto::NewDataKey();
       ASSIGN_OR_RETURN(std::string wrapped, keys_->WrapKey(key, context));
-      auto ins = Q("INSERT INTO case_keys(case_id, key_id, wrapped) VALUES(?,?,?)");
+      auto ins = Q(table.insert);
       ins.Bind(1, case_id).Bind(2, keys_->KeyId()).BindBlob(3, wrapped);
       RETURN_IF_ERROR(ins.Exec());
     } else {
-      return absl::DataLossError(Cat("Sleutel van melding ", case_id, " ontbreekt."));
+      return absl::DataLossError(Cat(table.missing, case_id, " ontbreekt."));
     }
-    return key_cache_.emplace(case_id, std::move(key)).first->second;
+    return cache.emplace(case_id, std::move(key)).first->second;
   }
-  // The same for a case on a track defined as data (own key table, own
-  // associated data, so no key or ciphertext moves between the two kinds).
+  absl::StatusOr<std::string> CaseKey(Id case_id, bool create) {
+    return DataKey(kCaseKeys, key_cache_, case_id, create);
+  }
   absl::StatusOr<std::string> TrackKey(Id case_id, bool create) {
-    if (auto it = track_key_cache_.find(case_id); it != track_key_cache_.end()) return it->second;
-    const std::string context = Cat("track:", case_id);
-    std::string key;
-    auto s = Q("SELECT wrapped FROM track_case_keys WHERE case_id=?");
-    s.Bind(1, case_id);
-    if (s.Step()) {
-      ASSIGN_OR_RETURN(key, keys_->UnwrapKey(s.Blob(0), context));
-    } else if (create) {
-      key = crypto::NewDataKey();
-      ASSIGN_OR_RETURN(std::string wrapped, keys_->WrapKey(key, context));
-      auto ins = Q("INSERT INTO track_case_keys(case_id, key_id, wrapped) VALUES(?,?,?)");
-      ins.Bind(1, case_id).Bind(2, keys_->KeyId()).BindBlob(3, wrapped);
-      RETURN_IF_ERROR(ins.Exec());
-    } else {
-      return absl::DataLossError(Cat("Sleutel van zaak ", case_id, " ontbreekt."));
-    }
-    return track_key_cache_.emplace(case_id, std::move(key)).first->second;
+    return DataKey(kTrackKeys, track_key_cache_, case_id, create);
   }
   absl::StatusOr<std::string> SealTrack(Id case_id, std::string_view field, std::string_view plain) {
     ASSIGN_OR_RETURN(std::string key, TrackKey(case_id, true));

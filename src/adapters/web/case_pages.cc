@@ -486,23 +486,6 @@ absl::Status ApplyStep(const Web& w, const app::AuthContext& ctx, Id id, CaseAct
 
 // ---------------------------------------------------------------- new report
 
-struct UnitOption {
-  Id id;
-  std::string name;
-};
-
-std::vector<UnitOption> Units(const Web& w) {
-  std::vector<UnitOption> out;
-  (void)w.s.store.Transact([&](StoreTx& tx) -> absl::Status {
-    auto units = tx.ListUnits();
-    // Reports concern an eenheid or district; teams only when the list is small.
-    bool small = units.size() <= 200;
-    for (auto& u : units)
-      if (small || u.kind != UnitKind::kTeam) out.push_back({u.id, u.name});
-    return absl::OkStatus();
-  });
-  return out;
-}
 
 HttpResponse NewReportPage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, int status,
                            const Form& values, const FieldErrors& errors) {

@@ -253,23 +253,6 @@ HttpResponse ListPage(const Web& w, const HttpRequest& req, const app::AuthConte
 
 // ---------------------------------------------------------------- new case
 
-struct UnitOption {
-  Id id;
-  std::string name;
-};
-
-// The same choice of units as the LMM intake page.
-std::vector<UnitOption> Units(const Web& w) {
-  std::vector<UnitOption> out;
-  (void)w.s.store.Read([&](StoreTx& tx) -> absl::Status {
-    auto units = tx.ListUnits();
-    bool small = units.size() <= 200;
-    for (auto& u : units)
-      if (small || u.kind != UnitKind::kTeam) out.push_back({u.id, u.name});
-    return absl::OkStatus();
-  });
-  return out;
-}
 
 // The track `id` when the actor may open a case on it: NotFound for an
 // unknown track, PermissionDenied for one the actor may not register on.

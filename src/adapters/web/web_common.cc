@@ -185,6 +185,18 @@ Id RouteId(const http::HttpRequest& req, const std::string& name) {
 
 std::string DateText(const std::optional<Date>& d) { return d ? FormatDateNl(*d) : std::string(); }
 
+std::vector<UnitOption> Units(const Web& w) {
+  std::vector<UnitOption> out;
+  (void)w.s.store.Read([&](StoreTx& tx) -> absl::Status {
+    auto units = tx.ListUnits();
+    const bool small = units.size() <= 200;
+    for (auto& u : units)
+      if (small || u.kind != UnitKind::kTeam) out.push_back({u.id, u.name});
+    return absl::OkStatus();
+  });
+  return out;
+}
+
 http::Handler Authed(const Web& w, AuthedHandler h) {
   return [w, h = std::move(h)](const http::HttpRequest& req) -> http::HttpResponse {
     auto ctx = http::RequireSession(w.s, req);

@@ -64,6 +64,14 @@ void AddErrors(Data& d, const FieldErrors& errors);
 // Parses a case id route parameter; 0 when invalid.
 Id RouteId(const http::HttpRequest& req, const std::string& name = "id");
 
+// The units a case can concern, for a select: eenheden and districts, and
+// teams too while the organisation is small (at most 200 units).
+struct UnitOption {
+  Id id;
+  std::string name;
+};
+std::vector<UnitOption> Units(const Web& w);
+
 // dd-mm-jjjj or "".
 std::string DateText(const std::optional<Date>& d);
 
