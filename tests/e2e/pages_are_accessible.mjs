@@ -305,6 +305,27 @@ try {
     await context.close();
   }
 
+  // The VIK team chief on the demo investigation: members with the form to add
+  // one, the flow chart, deadlines and the steps of the chief; and the
+  // CVP's list of cases with signals.
+  {
+    const context = await login(base, 'teamchef-vik');
+    await visit(base, '/zaken', '/zaken (teamchef VIK)');
+    const link = page.locator('a', { hasText: 'ONZ-' }).first();
+    assert((await link.count()) === 1, 'the demo investigation is listed for the VIK team chief');
+    await Promise.all([page.waitForNavigation(), link.click()]);
+    assert(await page.isVisible('#stap-leden'), 'the team chief can add someone to the investigation');
+    await check(`${pathOf(page)} (teamchef VIK, onderzoek)`);
+    await submit('#stap-leden button[type=submit]');
+    await check(`${pathOf(page)} (teamchef VIK, toevoegen zonder nummer)`);
+    await context.close();
+  }
+  {
+    const context = await login(base, 'cvp');
+    await visit(base, '/zaken', '/zaken (CVP)');
+    await context.close();
+  }
+
   log(`${checked} page states checked`);
   if (findings.length) {
     failed = true;
