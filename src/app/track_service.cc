@@ -330,6 +330,25 @@ std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const Tra
   return out;
 }
 
+// The next fixed review moments on or after `today` of the reviews that
+// apply in the case's state, counted from when the case entered them.
+std::vector<TrackReviewView> ReviewsOf(const TrackDefinition& def, const TrackCase& c,
+                                       const std::vector<TrackStep>& steps, Date today) {
+  std::vector<TrackReviewView> out;
+  for (const auto& r : def.reviews) {
+    auto in = [&](std::string_view state) { return std::find(r.states.begin(), r.states.end(), state) != r.states.end(); };
+    if (!in(c.state)) continue;
+    // The start of the current stretch in these states.
+    Date since = c.received_on;
+    for (const auto& s : steps)
+      if (in(s.to_state) && !in(s.from_state)) since = StepDate(s);
+    Date next = workflow::NextReview(r, since);
+    for (int guard = 0; guard < 1000 && next < today; ++guard) next = workflow::NextReview(r, next);
+    out.push_back({r.id, r.label, next});
+  }
+  return out;
+}
+
 bool IsTerminalState(const TrackDefinition& def, std::string_view state) {
   const auto* s = def.FindState(state);
   return s && s->terminal;
@@ -494,6 +513,7 @@ absl::StatusOr<TrackCaseView> TrackService::Open(const Actor& actor, Id id) {
       v.steps.push_back(std::move(sv));
     }
     v.deadlines = DeadlinesOf(*v.def, v.c, steps, Today());
+    if (!IsTerminalState(*v.def, v.c.state)) v.reviews = ReviewsOf(*v.def, v.c, steps, Today());
     for (const auto& m : v.c.members)
       v.members.push_back({m.person_id, PersonName(tx, m.person_id), m.role, TrackRoleLabelNl(m.role)});
     // What this viewer may do now.

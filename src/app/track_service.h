@@ -48,6 +48,15 @@ struct TrackDeadlineView {
   bool overdue = false;
 };
 
+// A fixed review moment (vast evaluatiemoment) while the case is in one of
+// its states: the next one on or after today, counted from the day the case
+// entered those states.
+struct TrackReviewView {
+  std::string id;
+  std::string label;
+  Date next{};
+};
+
 struct TrackStepView {
   TrackStep step;
   std::string label;    // the transition's Dutch label
@@ -68,6 +77,7 @@ struct TrackCaseView {
   std::string state_label;
   std::vector<TrackStepView> steps;
   std::vector<TrackDeadlineView> deadlines;
+  std::vector<TrackReviewView> reviews;
   std::vector<TrackMemberView> members;
   // The steps this viewer may take now, in file order.
   std::vector<const workflow::TransitionDef*> actions;

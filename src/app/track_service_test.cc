@@ -294,6 +294,22 @@ TEST_F(TrackServiceTest, CareManagerIsNotConflictedAndOverdueContactShows) {
   EXPECT_FALSE(svc_->Open(manager_, id)->care->overdue);
 }
 
+// DOMAIN §4: fixed review moments with the commissioning authority show
+// while the investigation runs, the next one never in the past.
+TEST_F(TrackServiceTest, FixedReviewMomentsShowTheNextOneWhileTheCaseRuns) {
+  const Id id = Investigation();
+  auto view = svc_->Open(chief_, id);
+  ASSERT_TRUE(view.ok());
+  ASSERT_FALSE(view->reviews.empty()) << "no review moments in 'commissioned'";
+  for (const auto& r : view->reviews) EXPECT_GE(r.next, svc_->Today()) << r.id;
+  const Date first = view->reviews.front().next;
+  clock_.Advance(60 * kDay);
+  view = svc_->Open(chief_, id);
+  ASSERT_FALSE(view->reviews.empty());
+  EXPECT_GT(view->reviews.front().next, first) << "the next moment did not move on";
+  EXPECT_GE(view->reviews.front().next, svc_->Today());
+}
+
 // DOMAIN §4: the outcome is a penalty of the BARP list or a learning measure,
 // with the subject's rank category, so sanctions compare across ranks.
 TEST_F(TrackServiceTest, OutcomeIsABarpPenaltyWithTheRankCategory) {

@@ -464,6 +464,15 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
     deadlines.push_back(o);
   }
   d.set("has_deadlines", !v.deadlines.empty());
+  Data reviews(Data::type::list);
+  for (const auto& r : v.reviews) {
+    Data o;
+    o.set("label", r.label);
+    o.set("next", FormatDateNl(r.next));
+    reviews.push_back(o);
+  }
+  d.set("has_reviews", !v.reviews.empty());
+  d.set("reviews", reviews);
   d.set("deadlines", deadlines);
 
   if (v.care) {
