@@ -649,10 +649,14 @@ absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::i
         break;
       }
     if (!t) return absl::FailedPreconditionError("Deze stap kan nu niet.");
-    // The values: only the track's own fields, each checked by its type.
+    // The values: only the fields this step asks for, each checked by its type.
+    auto asked = [&](const std::string& k) {
+      return std::find(t->required_fields.begin(), t->required_fields.end(), k) != t->required_fields.end() ||
+             std::find(t->optional_fields.begin(), t->optional_fields.end(), k) != t->optional_fields.end();
+    };
     std::map<std::string, std::string> step_fields;
     for (auto& [k, v] : posted) {
-      const FieldDef* f = def->FindField(k);
+      const FieldDef* f = asked(k) ? def->FindField(k) : nullptr;
       if (!f) continue;
       RETURN_IF_ERROR(CheckFieldValue(tx, *f, v));
       if (!v.empty()) step_fields[k] = v;

@@ -126,7 +126,8 @@ class TrackService {
 
   // Takes step `action` on case `id` (at `version`): the actor must hold a
   // role the step allows and work on the case (or read the whole track);
-  // every required field must be filled in; every checklist item ticked
+  // only the step's own (required and optional) fields are kept; every
+  // required field must be filled in; every checklist item ticked
   // (`checked` holds their indexes, as text); every guard must hold. The
   // fields go on the case and with the step. Returns the new state.
   absl::StatusOr<std::string> Take(const Actor& actor, Id id, std::int64_t version, const std::string& action,

@@ -79,19 +79,6 @@ std::string FieldText(const Web& w, const FieldDef* f, const std::string& value)
   }
 }
 
-// The transitions of `def` that take `action`: their required fields
-// (without duplicates, in file order) are what the step's form posts.
-std::vector<std::string> RequiredFieldsOf(const TrackDefinition& def, const std::string& action) {
-  std::vector<std::string> out;
-  for (const auto& t : def.transitions) {
-    if (t.action != action) continue;
-    for (const auto* list : {&t.required_fields, &t.optional_fields})
-      for (const auto& f : *list)
-        if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
-  }
-  return out;
-}
-
 // The step forms of the case page: one per action (a step the file lists
 // twice, told apart by guards, gets one form with the fields of both).
 struct StepForm {
@@ -589,27 +576,17 @@ HttpResponse PostStep(const Web& w, const HttpRequest& req, const app::AuthConte
   Form f = http::ParseForm(req.body);
   if (auto st = http::CheckCsrf(ctx, req, FormValue(f, "csrf")); !st.ok()) return ErrorPage(w, req, &ctx, st);
 
-  // The fields the step asks for, by its name in any track: the form posts
-  // only its own, the service keeps only those of the case's track and
-  // decides whether this actor may take the step at all.
-  std::vector<std::string> names;
-  bool known = false;
-  for (const auto& def : svc->tracks().tracks) {
-    if (def.id == "lmm" || !def.HasAction(action)) continue;
-    known = true;
-    for (const auto& n : RequiredFieldsOf(def, action))
-      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-  }
-  if (!known) return ErrorPage(w, req, &ctx, absl::NotFoundError("Deze stap bestaat niet."));
-
   auto version = ParseInt(FormValue(f, "version"));
   absl::Status st;
   if (!version) {
     st = absl::InvalidArgumentError("Het formulier mist de versie van de zaak. Laad de pagina opnieuw.");
   } else {
+    // Every posted value; the service keeps only the fields the case's
+    // track declares and checks each by its type.
     std::map<std::string, std::string> fields;
-    for (const auto& name : names) {
-      std::string value = Trim(FormValue(f, name));
+    for (const auto& [name, raw] : f) {
+      if (name == "csrf" || name == "version" || name == "checklist") continue;
+      std::string value = Trim(raw);
       if (!value.empty()) fields[name] = value;
     }
     auto to = svc->Take(ctx.actor, id, *version, action, std::move(fields), FormValues(f, "checklist"));
