@@ -26,6 +26,7 @@
 #include "adapters/crypto/crypto.h"
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "adapters/workflow_files/shipped_tracks.h"
 #include "app/lmm_service.h"
 #include "core/calendar/dutch_calendar.h"
 #include "core/common/status.h"
@@ -148,7 +149,7 @@ int main(int argc, char** argv) {
   if (!store_or.ok()) return Fail(store_or.status());
   SqliteStore& store = **store_or;
   SystemClock clock;
-  app::LmmService lmm(store, clock);
+  app::LmmService lmm(store, clock, workflow_files::ShippedLmmTrack());
 
   // --- 1. demo organisation ---
   auto t = Clock_::now();
@@ -230,9 +231,9 @@ int main(int argc, char** argv) {
           if (state == LmmState::kRegistered) c.state = state = LmmState::kStaffed;
         }
         c.registered_by_person = c.channel == "online" ? 0 : c.reporter_advisor_id.value_or(coordinator);
-        c.acknowledgement_due = workflow::AcknowledgementDue(received, holidays);
+        c.acknowledgement_due = workflow_files::ShippedLmmTrack().AcknowledgementDue(received);
         if (Rank(state) >= 1) c.acknowledged_on = calendar::AddDays(received, 2);
-        c.feedback_due = workflow::FeedbackDue(received, c.acknowledged_on, holidays);
+        c.feedback_due = workflow_files::ShippedLmmTrack().FeedbackDue(received, c.acknowledged_on);
         if (Rank(state) >= 2) {
           DefinitionTest dt;
           dt.reasonable_grounds = true;

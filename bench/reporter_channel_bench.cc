@@ -59,6 +59,7 @@
 #include "adapters/files/attachment_sanitiser.h"
 #include "adapters/http/multipart.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "adapters/workflow_files/shipped_tracks.h"
 #include "app/lmm_service.h"
 #include "app/reporter_channel.h"
 #include "core/common/status.h"
@@ -317,7 +318,7 @@ int main(int argc, char** argv) {
                                           std::shared_ptr<KeyProvider>(std::move(keys))));
   SqliteStore& store = *store_ptr;
   SystemClock clock;
-  app::LmmService lmm(store, clock);
+  app::LmmService lmm(store, clock, workflow_files::ShippedLmmTrack());
   app::ReporterChannel channel(store, clock, lmm);
   Id unit = 0;
   if (auto st = store.Transact([&](StoreTx& tx) -> absl::Status {

@@ -133,8 +133,8 @@ bool EntryVisible(const CaseEvent& e, bool reporter_view, bool weighing_visible,
 
 }  // namespace
 
-LmmService::LmmService(Store& store, const Clock& clock, calendar::HolidayOptions holidays)
-    : store_(store), clock_(clock), holidays_(holidays) {}
+LmmService::LmmService(Store& store, const Clock& clock, const workflow::LmmTrack& track)
+    : store_(store), clock_(clock), track_(track) {}
 
 Date LmmService::Today() const { return DateInAmsterdam(clock_.Now()); }
 
@@ -169,7 +169,7 @@ absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) 
     LmmCase c;
     const int year = static_cast<int>(received.year());
     c.reference = Cat("LMM-", year, "-", fmt::format("{:04d}", tx.NextCaseNumber(year)));
-    c.state = LmmState::kRegistered;
+    c.state = *ParseLmmState(track_.definition().InitialState()->id);  // LmmTrack::Bind checked it
     c.received_at = now;
     c.received_on = received;
     c.updated_at = now;
@@ -181,8 +181,8 @@ absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) 
     c.unit_id = r.unit_id;
     c.subject_person_ids = r.subject_person_ids;
     c.registered_by_person = by_reporter ? 0 : actor.person_id;
-    c.acknowledgement_due = workflow::AcknowledgementDue(received, holidays_);
-    c.feedback_due = workflow::FeedbackDue(received, std::nullopt, holidays_);
+    c.acknowledgement_due = track_.AcknowledgementDue(received);
+    c.feedback_due = track_.FeedbackDue(received, std::nullopt);
     ASSIGN_OR_RETURN(id, tx.InsertCase(c));
     // The identity goes into the vault, sealed to the coordinators (and the
     // VPI who registered it); an anonymous report has none.
@@ -265,7 +265,7 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
     }
     auto unit = tx.GetUnit(c.unit_id);
     v.unit_name = unit.ok() ? unit->name : "";
-    v.deadlines = workflow::DeadlinesOf(c);
+    v.deadlines = track_.DeadlinesOf(c);
     v.status_for_reporter = StatusForReporter(c);
     if (c.reporter_advisor_id)
       v.parties.push_back({*c.reporter_advisor_id, PersonName(tx, c.reporter_advisor_id), "VPI van de melder"});
@@ -288,7 +288,7 @@ absl::StatusOr<CaseView> LmmService::Open(const Actor& actor, Id case_id, bool w
       v.timeline.push_back({e.at, e.kind, e.text, who, e.on});
     }
     if (!v.is_reporter_view) {
-      for (CaseAction a : workflow::PossibleSteps(c)) {
+      for (CaseAction a : track_.PossibleSteps(c)) {
         if (access::Can(actor, rel, c, a)) v.next_steps.push_back(a);
       }
     }
@@ -357,6 +357,7 @@ absl::StatusOr<std::vector<CaseListItem>> LmmService::List(const Actor& actor, C
         if (s.has_advice) shadow.advice = Advice{.at = 0};
       }
       item.nearest = workflow::NearestOpenDeadline(shadow);
+      if (item.nearest) item.nearest->label = track_.DeadlineLabel(item.nearest->kind);
       item.overdue = item.nearest && item.nearest->OverdueOn(today);
       item.summary = std::move(s);
       out.push_back(std::move(item));
@@ -423,7 +424,7 @@ absl::Status LmmService::Mutate(
     // see the case (403); is it a valid step in this state (409); is this
     // actor the one to take it on this case (403); is the version current (409).
     auto deny = [&](absl::Status st) { denied = st; return st; };
-    if (auto st = access::CheckRoleMayTake(actor, action); !st.ok()) return deny(st);
+    if (auto st = track_.CheckRole(actor, action); !st.ok()) return deny(st);
     if (!actor.Has(Role::kCompetentAuthority)) {
       if (auto st = access::CheckCase(actor, rel, c, CaseAction::kRead); !st.ok()) return deny(st);
     }
@@ -435,16 +436,20 @@ absl::Status LmmService::Mutate(
         if (advisor) coordinator_on_case |= HasRole(tx, *advisor, {Role::kCoordinator});
       }
     }
-    RETURN_IF_ERROR(workflow::CheckTransition(c, action, coordinator_on_case));
+    RETURN_IF_ERROR(track_.CheckTransition(c, action, coordinator_on_case));
     if (auto st = access::CheckCase(actor, rel, c, action); !st.ok()) return deny(st);
     if (version != c.version)
       return Stale("Deze melding is intussen door iemand anders gewijzigd. Laad de pagina opnieuw en probeer het nog eens.");
     std::string timeline;
     std::string visibility = "case";
+    const LmmCase before = c;
     if (auto st = change(tx, c, timeline); !st.ok()) {
       if (absl::IsPermissionDenied(st)) denied = st;  // e.g. an ineligible VPI: audited below
       return st;
     }
+    // Where the step leads is the track file's: its first transition whose
+    // guards hold on what the step recorded.
+    ASSIGN_OR_RETURN(c.state, track_.NextState(before, c, action, coordinator_on_case));
     if (!timeline.empty() && timeline[0] == '@') {  // "@weighing:text" sets visibility
       auto colon = timeline.find(':');
       visibility = timeline.substr(1, colon - 1);
@@ -492,7 +497,6 @@ absl::Status LmmService::Staff(const Actor& actor, Id case_id, std::int64_t vers
     }
     c.reporter_advisor_id = reporter_advisor;
     c.weighing_advisor_id = weighing_advisor;
-    c.state = LmmState::kStaffed;
     timeline = Cat("Bemenst: VPI van de melder ", PersonName(tx, reporter_advisor),
                             ", wegende VPI ", PersonName(tx, weighing_advisor), ".");
     return absl::OkStatus();
@@ -509,10 +513,8 @@ absl::Status LmmService::RecordDefinitionTest(const Actor& actor, Id case_id, st
                 [&](StoreTx&, LmmCase& c, std::string& timeline) -> absl::Status {
     c.definition_test = t;
     if (passes) {
-      c.state = LmmState::kWeighing;
       timeline = "Toets aan de definitie: de melding valt onder de regeling. Het wegingsonderzoek begint.";
     } else {
-      c.state = LmmState::kReferred;
       timeline = Cat("Toets aan de definitie: geen vermoeden van een misstand. Doorverwezen naar: ",
                               CriterionLabelNl(t.referral), ".");
     }
@@ -582,7 +584,6 @@ absl::Status LmmService::Advise(const Actor& actor, Id case_id, std::int64_t ver
                 [&](StoreTx&, LmmCase& c, std::string& timeline) -> absl::Status {
     c.advice = a;
     c.advice->at = now;
-    c.state = LmmState::kAdvised;
     timeline = Cat("@weighing:Advies aan het bevoegd gezag: ",
                             a.is_suspected_wrongdoing ? "wel" : "geen",
                             " vermoeden van een misstand; onderzoek ", a.investigate_now ? "wel" : "niet",
@@ -600,7 +601,6 @@ absl::Status LmmService::Decide(const Actor& actor, Id case_id, std::int64_t ver
                 [&](StoreTx&, LmmCase& c, std::string& timeline) -> absl::Status {
     c.decision = d;
     c.decision->at = now;
-    c.state = d.investigate ? LmmState::kInvestigation : LmmState::kClosed;
     timeline = Cat("Besluit van het bevoegd gezag: advies ",
                             d.adopts_advice ? "overgenomen" : "niet overgenomen", "; ",
                             d.investigate ? "onderzoek door een ad-hoccommissie." : "geen onderzoek.");
@@ -620,7 +620,7 @@ absl::Status LmmService::Acknowledge(const Actor& actor, Id case_id, std::int64_
     if (std::chrono::sys_days(when) < std::chrono::sys_days(received))
       return Invalid("De ontvangstbevestiging kan niet vóór de ontvangst liggen.");
     c.acknowledged_on = when;
-    c.feedback_due = workflow::FeedbackDue(received, when, holidays_);
+    c.feedback_due = track_.FeedbackDue(received, when);
     timeline = Cat("Ontvangst bevestigd aan de melder op ", FormatDateNl(when),
                             ". Terugkoppeling uiterlijk ", FormatDateNl(c.feedback_due), ".");
     return absl::OkStatus();
@@ -660,7 +660,11 @@ absl::Status LmmService::RecordProtection(const Actor& actor, Id case_id, const 
       denied = st;
       return st;
     }
-    RETURN_IF_ERROR(workflow::CheckTransition(c, CaseAction::kRecordProtection));
+    if (auto st = track_.CheckRole(actor, CaseAction::kRecordProtection); !st.ok()) {
+      denied = st;
+      return st;
+    }
+    RETURN_IF_ERROR(track_.CheckTransition(c, CaseAction::kRecordProtection));
     CaseEvent ev{.case_id = c.id, .at = now, .actor_person = actor.person_id, .kind = kind,
                  .visibility = "protection",
                  .text = Cat(ProtectionKindLabelNl(kind), ": ", text), .on = on.value_or(today)};
@@ -678,7 +682,6 @@ absl::Status LmmService::Close(const Actor& actor, Id case_id, std::int64_t vers
   if (TrimmedEmpty(reason)) return Invalid("Geef de reden van afsluiten.");
   return Mutate(actor, case_id, version, CaseAction::kClose,
                 [&](StoreTx&, LmmCase& c, std::string& timeline) -> absl::Status {
-    c.state = LmmState::kClosed;
     timeline = "Afgesloten: " + reason;
     return absl::OkStatus();
   });

@@ -9,7 +9,6 @@
 
 #include "absl/status/statusor.h"
 #include "core/access/access.h"
-#include "core/calendar/dutch_calendar.h"
 #include "core/cases/lmm_case.h"
 #include "core/ports/clock.h"
 #include "core/ports/store.h"
@@ -93,7 +92,9 @@ struct CaseListItem {
 
 class LmmService {
  public:
-  LmmService(Store& store, const Clock& clock, calendar::HolidayOptions holidays = {});
+  // `track`: the LMM track from workflows/tracks/lmm.yaml (the steps, who
+  // takes them, guards and statutory deadlines), bound to the case model.
+  LmmService(Store& store, const Clock& clock, const workflow::LmmTrack& track);
 
   absl::StatusOr<Id> Register(const Actor& actor, const NewReport& r);
   // Opens a case: access check and an audit event "case.read" in one
@@ -136,7 +137,7 @@ class LmmService {
 
   Store& store_;
   const Clock& clock_;
-  calendar::HolidayOptions holidays_;
+  const workflow::LmmTrack& track_;
 };
 
 extern const std::vector<std::string_view> kProtectionKinds;

@@ -14,6 +14,7 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/crypto/sealing.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "adapters/workflow_files/shipped_tracks.h"
 #include "core/common/status.h"
 #include "core/ports/fake_clock.h"
 
@@ -40,7 +41,7 @@ class LmmServiceTest : public ::testing::Test {
                                std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
-    svc_ = std::make_unique<LmmService>(*store_, clock_);
+    svc_ = std::make_unique<LmmService>(*store_, clock_, workflow_files::ShippedLmmTrack());
 
     ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
       ASSIGN_OR_RETURN(unit_, tx.InsertUnit({0, "Eenheid Rotterdam", UnitKind::kUnit, std::nullopt}));

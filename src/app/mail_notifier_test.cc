@@ -16,6 +16,7 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/crypto/sealing.h"
 #include "adapters/sqlite/sqlite_store.h"
+#include "adapters/workflow_files/shipped_tracks.h"
 #include "app/lmm_service.h"
 #include "app/reporter_channel.h"
 #include "core/common/status.h"
@@ -71,7 +72,7 @@ class MailNotifierTest : public ::testing::Test {
                                std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
-    lmm_ = std::make_unique<LmmService>(*store_, clock_);
+    lmm_ = std::make_unique<LmmService>(*store_, clock_, workflow_files::ShippedLmmTrack());
     ReporterChannelPolicy policy;
     policy.email_notices = true;  // as `serve --smtp-url` sets it
     channel_ = std::make_unique<ReporterChannel>(*store_, clock_, *lmm_, policy);

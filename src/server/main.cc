@@ -181,10 +181,17 @@ int main(int argc, char** argv) {
   // anything.
   if (workflows_dir.empty()) workflows_dir = DefaultWorkflowsDir();
   workflow::TrackCatalogue tracks;
+  std::optional<workflow::LmmTrack> lmm_track;
   if (*tracks_check || *serve) {
     auto loaded = LoadTracks(workflows_dir);
     if (!loaded.ok()) return Fail(InvalidTracks(loaded.status()));
     tracks = std::move(*loaded);
+    // The LMM's use cases run on its file: it must fit the case model.
+    const auto* lmm_def = tracks.Find("lmm");
+    if (!lmm_def) return Fail(InvalidTracks(absl::InvalidArgumentError("tracks/lmm.yaml ontbreekt.")));
+    auto bound = workflow::LmmTrack::Bind(*lmm_def);
+    if (!bound.ok()) return Fail(InvalidTracks(bound.status()));
+    lmm_track.emplace(std::move(*bound));
   }
   if (*tracks_check) {
     for (const auto& t : tracks.tracks)
@@ -288,7 +295,7 @@ int main(int argc, char** argv) {
   app::ReporterChannelPolicy channel_policy;
   channel_policy.email_notices = mailer != nullptr;
   app::AuthService auth(store, clock);
-  app::LmmService lmm(store, clock);
+  app::LmmService lmm(store, clock, *lmm_track);
   app::AuditService audit_service(store, clock, crypto::Sha256Hex);
   app::ReporterChannel channel(store, clock, lmm, channel_policy);
   app::IdentityVault vault(store, clock);

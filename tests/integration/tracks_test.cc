@@ -79,6 +79,25 @@ TEST_F(TracksAtStart, InvalidDefinitionStopsTheServerNamingFileAndLine) {
   EXPECT_NE(checked.find("lmm.yaml:" + std::to_string(line) + ":"), std::string::npos) << checked;
 }
 
+// The LMM's use cases run on lmm.yaml: a file that is a valid track but does
+// not fit the LMM's cases (here: a guard of another track on the advice)
+// stops the server too.
+TEST_F(TracksAtStart, LmmFileThatDoesNotFitTheReportsStopsTheServer) {
+  const fs::path lmm = dir_ / "workflows" / "tracks" / "lmm.yaml";
+  std::string text = Read(lmm);
+  const std::string guards = "guards: [weighing_complete, coordinator_reviewed, other_vpi_reviewed]";
+  const size_t at = text.find(guards);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, guards.size(), "guards: [weighing_complete, complainant_consent]");
+  Write(lmm, text);
+  int code = -1;
+  const std::string out = Serve(&code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("lmm.yaml:"), std::string::npos) << out;
+  EXPECT_NE(out.find("complainant_consent"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir_ / "data" / "waarborg.db"));
+}
+
 TEST_F(TracksAtStart, UnitMayNotLoosenALegalDeadlineAndTheServerSaysWhich) {
   fs::create_directories(dir_ / "workflows" / "units" / "eenheid-oost");
   // The acknowledgement to the reporter is a legal 7-day term: 10 is looser.

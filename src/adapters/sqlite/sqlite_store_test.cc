@@ -16,6 +16,7 @@
 #include "core/audit/audit_chain.h"
 #include "core/common/strings.h"
 #include "core/ports/clock.h"
+#include "adapters/workflow_files/shipped_tracks.h"
 #include "core/workflow/lmm_track.h"
 #include "core/ports/fake_clock.h"
 
@@ -84,8 +85,8 @@ class SqliteStoreTest : public ::testing::Test {
     c.summary = summary;
     c.description = "Omschrijving van " + summary;
     c.unit_id = unit_;
-    c.acknowledgement_due = workflow::AcknowledgementDue(received);
-    c.feedback_due = workflow::FeedbackDue(received, std::nullopt);
+    c.acknowledgement_due = workflow_files::ShippedLmmTrack().AcknowledgementDue(received);
+    c.feedback_due = workflow_files::ShippedLmmTrack().FeedbackDue(received, std::nullopt);
     return c;
   }
 
@@ -382,7 +383,7 @@ TEST_F(SqliteStoreTest, ListCasesOrderedByNearestDeadline) {
   // Acknowledged: its nearest open deadline is now the feedback in 2027.
   LmmCase acked = NewCase("bevestigd", Ymd(2026, 11, 9));
   acked.acknowledged_on = Ymd(2026, 11, 10);
-  acked.feedback_due = workflow::FeedbackDue(Ymd(2026, 11, 9), acked.acknowledged_on);
+  acked.feedback_due = workflow_files::ShippedLmmTrack().FeedbackDue(Ymd(2026, 11, 9), acked.acknowledged_on);
   // Closed: no open deadline, listed last.
   LmmCase closed = NewCase("afgesloten", Ymd(2026, 11, 2));
   closed.state = LmmState::kClosed;
@@ -396,7 +397,7 @@ TEST_F(SqliteStoreTest, ListCasesOrderedByNearestDeadline) {
   // The order follows an update: acknowledging "ontvangst 16-11" pushes it back.
   LmmCase e = Get(early.id);
   e.acknowledged_on = Ymd(2026, 11, 17);
-  e.feedback_due = workflow::FeedbackDue(Ymd(2026, 11, 16), e.acknowledged_on);  // 17 Feb 2027
+  e.feedback_due = workflow_files::ShippedLmmTrack().FeedbackDue(Ymd(2026, 11, 16), e.acknowledged_on);  // 17 Feb 2027
   Tx([&](StoreTx& tx) { ASSERT_TRUE(tx.UpdateCase(e, e.version).ok()); });
   EXPECT_EQ(Summaries(List(q)), (std::vector<std::string>{"ontvangst 23-11", "ontvangst 30-11",
                                                            "bevestigd", "ontvangst 16-11",

@@ -137,7 +137,7 @@ TEST(TrackFiles, AllShippedTracksAreValid) {
   }
 }
 
-TEST(TrackFiles, LmmTrackMirrorsHandCodedStatesAndActions) {
+TEST(TrackFiles, LmmTrackFitsTheCaseModel) {
   const TrackDefinition& t = Shipped("lmm");
   std::set<std::string> states, expected_states;
   for (const auto& s : t.states) states.insert(s.id);
@@ -154,31 +154,35 @@ TEST(TrackFiles, LmmTrackMirrorsHandCodedStatesAndActions) {
   for (int a = static_cast<int>(access::CaseAction::kRead); a <= static_cast<int>(access::CaseAction::kClose); ++a)
     names.insert(std::string(access::CaseActionName(static_cast<access::CaseAction>(a))));
   for (const auto& tr : t.transitions) EXPECT_TRUE(names.count(tr.action)) << tr.action << " is no CaseAction";
-  // A step out of order is refused, as in lmm_track.cc.
+  EXPECT_TRUE(workflow::LmmTrack::Bind(t).ok());
+  // A step out of order is refused.
   EXPECT_EQ(workflow::CheckTransition(t, "registered", "advise", "vpi").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(workflow::CheckTransition(t, "advised", "decide", "vpi").code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(workflow::CheckTransition(t, "advised", "decide", "authority").ok());
 }
 
-TEST(TrackFiles, LmmDeadlinesMatchTheHandCodedStatutoryDeadlines) {
+// The statutory rule written out with the calendar's primitives (Wbk, EU
+// 2019/1937 art. 9, Algemene termijnenwet), against the engine running the
+// shipped file, for every day of two years and both Liberation Day settings.
+TEST(TrackFiles, LmmDeadlinesFromTheFileEqualTheStatutoryRule) {
   const TrackDefinition& t = Shipped("lmm");
-  const auto& ack = DeadlineOf(t, "acknowledgement");
-  const auto& feedback = DeadlineOf(t, "feedback");
-  EXPECT_EQ(feedback.from, "acknowledge");
-  EXPECT_EQ(feedback.otherwise_from_due_of, "acknowledgement");
+  EXPECT_EQ(DeadlineOf(t, "feedback").from, "acknowledge");
+  EXPECT_EQ(DeadlineOf(t, "feedback").otherwise_from_due_of, "acknowledgement");
   for (bool every_year : {true, false}) {
     calendar::HolidayOptions opts{.liberation_day_every_year = every_year};
+    auto lmm = workflow::LmmTrack::Bind(t, opts);
+    ASSERT_TRUE(lmm.ok()) << lmm.status();
     for (int i = 0; i < 2 * 366; ++i) {
       const Date received{std::chrono::sys_days(Ymd(2026, 1, 1)) + std::chrono::days{i}};
-      ASSERT_EQ(DueDate(ack, received, 0, 0, opts), workflow::AcknowledgementDue(received, opts))
+      const Date seven_days = calendar::AddDays(received, 7);
+      ASSERT_EQ(lmm->AcknowledgementDue(received), calendar::StatutoryDeadline(seven_days, opts))
           << FormatDateIso(received);
       // Acknowledged after 3 days; and never (counted from the 7-day term's end).
       const Date acked = calendar::AddDays(received, 3);
-      ASSERT_EQ(DueDate(feedback, acked, 0, 0, opts), workflow::FeedbackDue(received, acked, opts));
-      workflow::DeadlineRule term_end = ack;
-      term_end.algemene_termijnenwet = false;
-      ASSERT_EQ(DueDate(feedback, DueDate(term_end, received, 0, 0, opts), 0, 0, opts),
-                workflow::FeedbackDue(received, std::nullopt, opts));
+      ASSERT_EQ(lmm->FeedbackDue(received, acked),
+                calendar::StatutoryDeadline(calendar::AddMonthsClamped(acked, 3), opts));
+      ASSERT_EQ(lmm->FeedbackDue(received, std::nullopt),
+                calendar::StatutoryDeadline(calendar::AddMonthsClamped(seven_days, 3), opts));
     }
   }
 }

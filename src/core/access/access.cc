@@ -131,27 +131,6 @@ absl::Status CheckCase(const Actor& a, const CaseRelation& rel, const LmmCase& c
   return Deny("Onbekende handeling.");
 }
 
-absl::Status CheckRoleMayTake(const Actor& a, CaseAction action) {
-  switch (action) {
-    case CaseAction::kDecide:
-      return a.Has(Role::kCompetentAuthority) ? absl::OkStatus()
-                                              : Deny("Alleen het bevoegd gezag besluit over het advies.");
-    case CaseAction::kStaff:
-    case CaseAction::kClose:
-      return a.Has(Role::kCoordinator) ? absl::OkStatus()
-                                       : Deny("Alleen de coördinator mag dit.");
-    case CaseAction::kRead:
-    case CaseAction::kReadIdentity:
-    case CaseAction::kReadWeighing:
-    case CaseAction::kReadOutcome:
-    case CaseAction::kReadProtection:
-    case CaseAction::kReadAccessLog:
-      return absl::OkStatus();
-    default:
-      return a.IsAdvisor() ? absl::OkStatus() : Deny("Alleen een VPI mag dit.");
-  }
-}
-
 absl::Status CheckSeparationOfDuties(const Actor& a, const CaseRelation& rel, CaseAction action) {
   switch (action) {
     case CaseAction::kRecordDefinitionTest:

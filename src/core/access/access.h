@@ -53,11 +53,6 @@ CaseRelation RelationOf(const Actor& actor, const LmmCase& c);
 absl::Status CheckCase(const Actor& actor, const CaseRelation& rel, const LmmCase& c,
                        CaseAction action);
 
-// Coarse check before any case is loaded: does one of the actor's roles take
-// `action` at all (decide: the authority; staff and close: the coordinator;
-// the other steps: a VPI). PermissionDenied otherwise.
-absl::Status CheckRoleMayTake(const Actor& actor, CaseAction action);
-
 // The rules that hold whatever the case's state (separation of duties): the
 // reporter's VPI never takes part in the definition test, weighing, review or
 // advice; the weighing VPI does not review the own weighing; the reporter

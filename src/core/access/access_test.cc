@@ -246,11 +246,6 @@ TEST(LmmAccess, OnlyTheAuthorityDecides) {
     SCOPED_TRACE(a.person_id);
     EXPECT_EQ(Check(a, c, CaseAction::kDecide).code(), absl::StatusCode::kPermissionDenied);
   }
-  EXPECT_TRUE(CheckRoleMayTake(Authority(), CaseAction::kDecide).ok());
-  EXPECT_EQ(CheckRoleMayTake(Coordinator(), CaseAction::kDecide).code(),
-            absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(CheckRoleMayTake(WeighingAdvisor(), CaseAction::kDecide).code(),
-            absl::StatusCode::kPermissionDenied);
 }
 
 TEST(LmmAccess, AuthorityTakesNoVpiSteps) {
@@ -258,8 +253,6 @@ TEST(LmmAccess, AuthorityTakesNoVpiSteps) {
   EXPECT_FALSE(May(Authority(), c, CaseAction::kAdvise));
   EXPECT_FALSE(May(Authority(), c, CaseAction::kStaff));
   EXPECT_FALSE(May(Authority(), c, CaseAction::kReadProtection));
-  EXPECT_EQ(CheckRoleMayTake(Authority(), CaseAction::kAdvise).code(),
-            absl::StatusCode::kPermissionDenied);
 }
 
 // --- the coordinator ---
@@ -271,11 +264,6 @@ TEST(LmmAccess, OnlyTheCoordinatorStaffs) {
     SCOPED_TRACE(a.person_id);
     EXPECT_EQ(Check(a, c, CaseAction::kStaff).code(), absl::StatusCode::kPermissionDenied);
   }
-  EXPECT_TRUE(CheckRoleMayTake(Coordinator(), CaseAction::kStaff).ok());
-  EXPECT_EQ(CheckRoleMayTake(OtherVpi(), CaseAction::kStaff).code(),
-            absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(CheckRoleMayTake(Admin(), CaseAction::kStaff).code(),
-            absl::StatusCode::kPermissionDenied);
 }
 
 TEST(LmmAccess, OnlyTheCoordinatorCloses) {
@@ -361,33 +349,6 @@ TEST(LmmAccess, ListScopeFollowsRoles) {
   ListScope auth = CaseListScope(Authority());
   EXPECT_TRUE(auth.as_authority);
   EXPECT_FALSE(auth.all);
-}
-
-// --- CheckRoleMayTake ---
-
-TEST(LmmAccess, CheckRoleMayTakeGivesVpiStepsToVpisOnly) {
-  for (CaseAction a : {CaseAction::kRecordDefinitionTest, CaseAction::kRecordWeighing,
-                       CaseAction::kInviteReviewer, CaseAction::kReview, CaseAction::kAdvise,
-                       CaseAction::kAcknowledge, CaseAction::kRecordFeedback,
-                       CaseAction::kRecordProtection}) {
-    SCOPED_TRACE(CaseActionName(a));
-    EXPECT_TRUE(CheckRoleMayTake(OtherVpi(), a).ok());
-    EXPECT_TRUE(CheckRoleMayTake(Coordinator(), a).ok());  // a coordinator is also a VPI
-    EXPECT_EQ(CheckRoleMayTake(Employee(), a).code(), absl::StatusCode::kPermissionDenied);
-    EXPECT_EQ(CheckRoleMayTake(Admin(), a).code(), absl::StatusCode::kPermissionDenied);
-    EXPECT_EQ(CheckRoleMayTake(Auditor(), a).code(), absl::StatusCode::kPermissionDenied);
-  }
-  EXPECT_TRUE(CheckRoleMayTake(Coordinator(), CaseAction::kClose).ok());
-  EXPECT_EQ(CheckRoleMayTake(OtherVpi(), CaseAction::kClose).code(),
-            absl::StatusCode::kPermissionDenied);
-}
-
-TEST(LmmAccess, CheckRoleMayTakeLeavesReadsToTheCaseCheck) {
-  for (CaseAction a : {CaseAction::kRead, CaseAction::kReadIdentity, CaseAction::kReadWeighing,
-                       CaseAction::kReadOutcome, CaseAction::kReadProtection,
-                       CaseAction::kReadAccessLog}) {
-    EXPECT_TRUE(CheckRoleMayTake(Employee(), a).ok()) << CaseActionName(a);
-  }
 }
 
 TEST(LmmAccess, OnlyVpisRegisterOnBehalfAndRecordActivities) {

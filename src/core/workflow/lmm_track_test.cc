@@ -8,10 +8,26 @@
 
 #include <gtest/gtest.h>
 
+#include "adapters/workflow_files/shipped_tracks.h"
+
 namespace waarborg::workflow {
 namespace {
 
 using access::CaseAction;
+
+// The LMM runs on workflows/tracks/lmm.yaml: these tests check the shipped
+// file's rules through the engine.
+const LmmTrack& Lmm() { return workflow_files::ShippedLmmTrack(); }
+Date AcknowledgementDue(Date received) { return Lmm().AcknowledgementDue(received); }
+Date AcknowledgementDue(Date received, calendar::HolidayOptions opts) {
+  return LmmTrack::Bind(Lmm().definition(), opts)->AcknowledgementDue(received);
+}
+Date FeedbackDue(Date received, std::optional<Date> acknowledged) { return Lmm().FeedbackDue(received, acknowledged); }
+absl::Status CheckTransition(const LmmCase& c, CaseAction a, bool coordinator_on_case = false) {
+  return Lmm().CheckTransition(c, a, coordinator_on_case);
+}
+std::vector<CaseAction> PossibleSteps(const LmmCase& c) { return Lmm().PossibleSteps(c); }
+std::vector<Deadline> DeadlinesOf(const LmmCase& c) { return Lmm().DeadlinesOf(c); }
 
 Date Ymd(int y, unsigned m, unsigned d) {
   return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
@@ -350,6 +366,111 @@ TEST(LmmTrack, PossibleStepsFollowTheState) {
   steps = PossibleSteps(c);
   EXPECT_TRUE(has(CaseAction::kDecide));
   EXPECT_FALSE(has(CaseAction::kStaff));
+}
+
+
+// --- the LMM runs on its file ---
+
+Actor WithRoles(std::set<Role> roles) {
+  Actor a;
+  a.person_id = 99;
+  a.roles = std::move(roles);
+  return a;
+}
+
+TEST(LmmTrackFile, LmmStepsAreTakenOnlyByTheRolesTheTrackFileNames) {
+  const Actor vpi = WithRoles({Role::kIntegrityAdvisor, Role::kEmployee});
+  const Actor coordinator = WithRoles({Role::kCoordinator, Role::kEmployee});
+  const Actor authority = WithRoles({Role::kCompetentAuthority, Role::kEmployee});
+  for (CaseAction a : {CaseAction::kRecordDefinitionTest, CaseAction::kRecordWeighing, CaseAction::kInviteReviewer,
+                       CaseAction::kReview, CaseAction::kAdvise, CaseAction::kAcknowledge,
+                       CaseAction::kRecordFeedback, CaseAction::kRecordProtection}) {
+    SCOPED_TRACE(access::CaseActionName(a));
+    EXPECT_TRUE(Lmm().CheckRole(vpi, a).ok());
+    EXPECT_TRUE(Lmm().CheckRole(coordinator, a).ok());  // a coordinator is also a VPI
+    for (const Actor& no : {WithRoles({Role::kEmployee}), WithRoles({Role::kAdmin}), WithRoles({Role::kAuditor}),
+                            authority})
+      EXPECT_EQ(Lmm().CheckRole(no, a).code(), absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_TRUE(Lmm().CheckRole(authority, CaseAction::kDecide).ok());
+  EXPECT_EQ(Lmm().CheckRole(coordinator, CaseAction::kDecide).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Lmm().CheckRole(coordinator, CaseAction::kStaff).ok());
+  EXPECT_EQ(Lmm().CheckRole(vpi, CaseAction::kStaff).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Lmm().CheckRole(vpi, CaseAction::kClose).code(), absl::StatusCode::kPermissionDenied);
+  // Reads are the case check's (core/access).
+  EXPECT_TRUE(Lmm().CheckRole(WithRoles({Role::kEmployee}), CaseAction::kRead).ok());
+  // The refusal says who does take the step, in Dutch.
+  EXPECT_NE(std::string(Lmm().CheckRole(vpi, CaseAction::kDecide).message()).find("Bevoegd gezag"),
+            std::string::npos);
+}
+
+TEST(LmmTrackFile, WhereAStepLeadsIsDecidedByWhatItRecorded) {
+  LmmCase staffed;
+  staffed.state = LmmState::kStaffed;
+  LmmCase after = staffed;
+  after.definition_test = DefinitionTest{.reasonable_grounds = true, .public_interest = true,
+                                         .harms = {std::string(kMisstandHarms[0])}};
+  ASSERT_TRUE(PassesDefinitionTest(*after.definition_test));
+  EXPECT_EQ(*Lmm().NextState(staffed, after, CaseAction::kRecordDefinitionTest), LmmState::kWeighing);
+  after.definition_test = DefinitionTest{.exclusions = {std::string(kExclusions[0])}, .referral = "hrm"};
+  EXPECT_EQ(*Lmm().NextState(staffed, after, CaseAction::kRecordDefinitionTest), LmmState::kReferred);
+
+  LmmCase advised = ReadyToAdvise();
+  advised.state = LmmState::kAdvised;
+  LmmCase decided = advised;
+  decided.decision = AuthorityDecision{.adopts_advice = true, .investigate = true};
+  EXPECT_EQ(*Lmm().NextState(advised, decided, CaseAction::kDecide), LmmState::kInvestigation);
+  decided.decision->investigate = false;
+  EXPECT_EQ(*Lmm().NextState(advised, decided, CaseAction::kDecide), LmmState::kClosed);
+  // A step that stays leaves the case where it is.
+  LmmCase acknowledged = advised;
+  acknowledged.acknowledged_on = Ymd(2026, 11, 20);
+  EXPECT_EQ(*Lmm().NextState(advised, acknowledged, CaseAction::kAcknowledge), LmmState::kAdvised);
+}
+
+TEST(LmmTrackFile, ChangingTheFileChangesTheRules) {
+  TrackDefinition def = Lmm().definition();
+  // A shorter acknowledgement period (a tightening) moves the due date.
+  for (auto& d : def.deadlines)
+    if (d.id == "acknowledgement") d.amount = 5;
+  // And closing becomes possible right after the advice.
+  for (auto& t : def.transitions)
+    if (t.action == "close") t.from.push_back("advised");
+  auto bound = LmmTrack::Bind(def);
+  ASSERT_TRUE(bound.ok()) << bound.status();
+  EXPECT_EQ(bound->AcknowledgementDue(Ymd(2026, 11, 18)), Ymd(2026, 11, 23));  // Wed + 5 = Mon
+  LmmCase c = ReadyToAdvise();
+  c.state = LmmState::kAdvised;
+  EXPECT_TRUE(bound->CheckTransition(c, CaseAction::kClose).ok());
+  EXPECT_EQ(Lmm().CheckTransition(c, CaseAction::kClose).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(LmmTrackFile, AFileThatDoesNotFitTheCaseModelIsRefused) {
+  TrackDefinition def = Lmm().definition();
+  std::erase_if(def.states, [](const StateDef& s) { return s.id == "referred"; });
+  for (auto& t : def.transitions) {
+    if (t.action == "advise") t.guards.push_back("complainant_consent");
+    if (t.action == "weighing") t.action = "weigh_twice";
+  }
+  for (auto& d : def.deadlines)
+    if (d.id == "feedback") d.from = "staff";
+  auto bound = LmmTrack::Bind(def);
+  ASSERT_FALSE(bound.ok());
+  const std::string msg(bound.status().message());
+  EXPECT_NE(msg.find("de stap 'referred' ontbreekt"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("complainant_consent"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("de handeling 'weighing' ontbreekt"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("onbekende handeling 'weigh_twice'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("termijn 'feedback' telt vanaf 'staff'"), std::string::npos) << msg;
+}
+
+TEST(LmmTrackFile, AStepOutOfOrderSaysWhereItCanBeTaken) {
+  LmmCase c;
+  c.state = LmmState::kRegistered;
+  absl::Status st = Lmm().CheckTransition(c, CaseAction::kDecide);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(std::string(st.message()).find("Advies bij het bevoegd gezag"), std::string::npos) << st;
+  EXPECT_NE(std::string(st.message()).find("Wacht op bemensing"), std::string::npos) << st;
 }
 
 }  // namespace
