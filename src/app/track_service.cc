@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "app/service_support.h"
+#include "core/access/access.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
 
@@ -775,6 +776,60 @@ absl::StatusOr<std::vector<SignalView>> TrackService::Signals(const Actor& actor
     return absl::OkStatus();
   }));
   return out;
+}
+
+absl::StatusOr<Id> TrackService::HandOverFromLmm(const Actor& actor, const LmmSignal& s) {
+  const TrackDefinition* def = tracks_.Find("vik_triage");
+  if (!def) return NotFound("Het traject Triage VIK ontbreekt.");
+  const Instant now = clock_.Now();
+  if (Blank(s.summary)) return Invalid("Beschrijf het signaal voor VIK.");
+  if (s.summary.size() > kMaxFieldBytes) return Invalid("De omschrijving is te lang (maximaal 20.000 tekens).");
+  absl::Status denied;
+  Id id = 0;
+  absl::Status result = store_.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(LmmCase report, tx.GetCase(s.lmm_case_id));
+    // The coordinator keeps the overview of all reports and is the one who
+    // signals; a VPI on the case is not (their role is the reporter's trust).
+    if (!actor.Has(Role::kCoordinator)) {
+      denied = Forbidden("Alleen de coördinator signaleert een melding aan VIK.");
+      return denied;
+    }
+    if (auto st = access::CheckCase(actor, access::RelationOf(actor, report), report, access::CaseAction::kRead);
+        !st.ok()) {
+      denied = st;
+      return st;
+    }
+    if (report.state == LmmState::kRegistered)
+      return Conflict("Bemens de melding eerst; daarna kan een signaal naar VIK.");
+    if (s.subject_person &&
+        std::find(report.subject_person_ids.begin(), report.subject_person_ids.end(), *s.subject_person) ==
+            report.subject_person_ids.end())
+      return Invalid("Kies een betrokkene die in de melding genoemd is.");
+    TrackCase c;
+    c.track = def->id;
+    c.state = def->InitialState()->id;
+    c.unit_id = report.unit_id;
+    c.received_on = Today();
+    c.created_at = now;
+    c.updated_at = now;
+    c.created_by = actor.person_id;  // not a member: the LMM's information stays apart
+    c.summary = Trim(s.summary);
+    c.fields["source"] = "lmm";
+    c.fields["source_reference"] = report.reference;
+    if (s.subject_person) c.members.push_back({*s.subject_person, kSubjectParty});
+    ASSIGN_OR_RETURN(id, tx.InsertTrackCase(c, ReferencePrefix(def->id)));
+    ASSIGN_OR_RETURN(TrackCase stored, tx.GetTrackCase(id));
+    CaseEvent ev{.case_id = report.id, .at = now, .actor_person = actor.person_id, .kind = "vik_signal",
+                 .visibility = "team", .text = Cat("Gesignaleerd aan VIK-triage als ", stored.reference, ".")};
+    RETURN_IF_ERROR(tx.AppendCaseEvent(ev).status());
+    AuditEvent e = TrackAudit(actor, now, "track.handover:lmm", id, Cat(report.reference, " -> ", stored.reference));
+    RETURN_IF_ERROR(tx.AppendAudit(e));
+    AuditEvent on_report = AuditFor(actor, false, now, "case.vik_signal", report.id, stored.reference);
+    return tx.AppendAudit(on_report);
+  });
+  if (!denied.ok()) RETURN_IF_ERROR(AuditDenial(store_, actor, now, "case.vik_signal_denied", s.lmm_case_id));
+  RETURN_IF_ERROR(result);
+  return id;
 }
 
 }  // namespace waarborg::app

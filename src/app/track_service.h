@@ -112,6 +112,17 @@ struct SignalView {
 // Dutch label of a track role or party ("investigator", "subject", ...).
 std::string TrackRoleLabelNl(std::string_view role);
 
+// A report on the LMM handed to VIK triage as a signal (DOMAIN §4: signals
+// come from managers, the LMM and Protective Monitoring). The coordinator
+// writes the signal for VIK: nothing of the report is copied, so nothing
+// that could identify the reporter travels with it; only the report's
+// reference, its unit and, when chosen, one of its named subjects.
+struct LmmSignal {
+  Id lmm_case_id = 0;
+  std::string summary;
+  std::optional<Id> subject_person;  // one of the report's subjects
+};
+
 class TrackService {
  public:
   TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks, TrackPolicy policy = {});
@@ -136,6 +147,12 @@ class TrackService {
   // Adds a person with a track role to the case (e.g. an investigator); the
   // separation of duties is checked for investigators.
   absl::Status AddMember(const Actor& actor, Id id, Id person, const std::string& role);
+
+  // Hands an LMM report to VIK triage (coordinator only, once the report is
+  // staffed): a new case on vik_triage with source "lmm" and the report's
+  // reference, for the VIK team chief to assign; the report's history says
+  // which VIK case it became. One transaction; audited on both.
+  absl::StatusOr<Id> HandOverFromLmm(const Actor& actor, const LmmSignal& s);
 
   // Signal function: persons and teams with complaints from two or more
   // different complainants in the window. For the central counsellor.

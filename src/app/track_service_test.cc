@@ -450,5 +450,92 @@ TEST_F(TrackServiceTest, TrackCaseTextIsEncryptedAtRest) {
   EXPECT_EQ(raw.find("Zaak over vik_triage"), std::string::npos);
 }
 
+
+// --- hand-over from the LMM to VIK triage (issue 4 §4) ---
+
+class LmmHandOverTest : public TrackServiceTest {
+ protected:
+  void SetUp() override {
+    TrackServiceTest::SetUp();
+    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+      coordinator_ = Make(tx, "coordinator", "Coördinator Hendriks", team_a_, {Role::kCoordinator});
+      vpi_ = Make(tx, "vpi", "VPI de Boer", team_a_, {Role::kIntegrityAdvisor});
+      LmmCase c;
+      c.reference = "LMM-2026-0042";
+      c.state = LmmState::kWeighing;
+      c.received_on = Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{2}};
+      c.summary = "Geheime samenvatting van de melder";
+      c.description = "Geheime omschrijving met de naam van de melder";
+      c.unit_id = unit_a_;
+      c.subject_person_ids = {subject_};
+      c.reporter_advisor_id = vpi_.person_id;
+      c.weighing_advisor_id = investigator2_.person_id;
+      ASSIGN_OR_RETURN(report_, tx.InsertCase(c));
+      return absl::OkStatus();
+    }).ok());
+  }
+  std::size_t VikCases() {
+    auto list = svc_->List(chief_, /*open_only=*/false);
+    EXPECT_TRUE(list.ok()) << list.status();
+    std::size_t n = 0;
+    for (const auto& item : *list) n += item.summary.track == "vik_triage";
+    return n;
+  }
+  Actor coordinator_, vpi_;
+  Id report_ = 0;
+};
+
+TEST_F(LmmHandOverTest, LmmReportIsHandedToVikTriageWithoutItsContent) {
+  const std::size_t before = VikCases();
+  auto id = svc_->HandOverFromLmm(coordinator_, {report_, "Mogelijk misbruik van bevoegdheden door een collega.", subject_});
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(VikCases(), before + 1);
+  // VIK's team chief finds it at the start of triage, with its source.
+  auto v = svc_->Open(chief_, *id);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->c.state, "received");
+  EXPECT_EQ(v->c.fields.at("source"), "lmm");
+  EXPECT_EQ(v->c.fields.at("source_reference"), "LMM-2026-0042");
+  EXPECT_EQ(v->c.summary, "Mogelijk misbruik van bevoegdheden door een collega.");
+  EXPECT_TRUE(v->c.HasMember(subject_, kSubjectParty));
+  // Nothing of the report travels: not its summary, not its description, and
+  // the coordinator is no member of the VIK case.
+  for (const auto& [k, value] : v->c.fields) EXPECT_EQ(value.find("Geheime"), std::string::npos) << k;
+  EXPECT_FALSE(v->c.IsMember(coordinator_.person_id));
+  // The report's history says which VIK case it became.
+  bool noted = false;
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+    for (const auto& e : tx.ListCaseEvents(report_))
+      if (e.kind == "vik_signal" && e.text.find(v->c.reference) != std::string::npos) noted = true;
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_TRUE(noted);
+}
+
+TEST_F(LmmHandOverTest, OnlyTheCoordinatorHandsAReportToVik) {
+  const std::size_t before = VikCases();
+  for (const Actor& who : {vpi_, triage_, chief_, employee_}) {
+    auto id = svc_->HandOverFromLmm(who, {report_, "Signaal", std::nullopt});
+    EXPECT_EQ(id.status().code(), absl::StatusCode::kPermissionDenied) << who.username;
+  }
+  EXPECT_EQ(VikCases(), before);
+}
+
+TEST_F(LmmHandOverTest, HandOverRefusesAnUnstaffedReportAStrangerAsSubjectAndAnEmptySignal) {
+  const std::size_t before = VikCases();
+  EXPECT_EQ(svc_->HandOverFromLmm(coordinator_, {report_, "  ", std::nullopt}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(svc_->HandOverFromLmm(coordinator_, {report_, "Signaal", complainant1_}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(report_));
+    c.state = LmmState::kRegistered;
+    return tx.UpdateCase(c, c.version);
+  }).ok());
+  EXPECT_EQ(svc_->HandOverFromLmm(coordinator_, {report_, "Signaal", std::nullopt}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(VikCases(), before);
+}
+
 }  // namespace
 }  // namespace waarborg::app

@@ -333,5 +333,55 @@ TEST_F(TrackPages, ComplaintsAboutATeamGiveTheCentralCounsellorASignal) {
   EXPECT_FALSE(Contains(list, "Ruud Vermeulen"));
 }
 
+
+// The LMM hands a report to VIK triage (issue 4 §4): the coordinator writes
+// the signal on the report's page; VIK's team chief finds a case of its own
+// with the report's reference and nothing of the report. A fresh server, so
+// that these log-ins do not meet the others' one-time codes.
+class LmmToVikPages : public TrackPages {};
+
+TEST_F(LmmToVikPages, CoordinatorSignalsAReportToVikAndTheTeamChiefFindsIt) {
+  Browser coordinator = LoggedIn("coordinator");
+  const std::string report_url = "/meldingen/2";  // the demo's staffed report
+  std::string page = coordinator.Get(report_url).body;
+  std::string form = FormWith(page, "id=\"stap-vik-signaal\"");
+  ASSERT_FALSE(form.empty()) << page;
+  const std::string reference = [&] {
+    std::smatch m;
+    return std::regex_search(page, m, std::regex("LMM-\\d{4}-\\d{4}")) ? m.str() : std::string();
+  }();
+  ASSERT_FALSE(reference.empty());
+
+  // An empty signal is refused at its form, in Dutch, and nothing is made.
+  Response refused = coordinator.Post(report_url + "/vik-signaal", {{"csrf", InputValue(form, "csrf")}, {"summary", " "}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "Beschrijf het signaal voor VIK.")) << refused.body;
+  EXPECT_FALSE(Contains(refused.body, "Gesignaleerd aan VIK-triage"));
+
+  Response done = coordinator.Post(report_url + "/vik-signaal",
+                                   {{"csrf", InputValue(form, "csrf")}, {"summary", "Signaal uit het LMM over nevenwerkzaamheden"}});
+  ASSERT_EQ(done.status, 303) << done.body;
+  page = coordinator.Get(report_url).body;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page, m, std::regex("Gesignaleerd aan VIK-triage als (VIK-\\d{4}-\\d{4})"))) << page;
+  const std::string vik_reference = m[1].str();
+
+  // The coordinator cannot open VIK's case: the LMM's information stays apart.
+  Response list_for_coordinator = coordinator.Get("/zaken");
+  EXPECT_FALSE(Contains(list_for_coordinator.body, vik_reference));
+
+  Browser chief = LoggedIn("teamchef-vik");
+  Response list = chief.Get("/zaken");
+  ASSERT_EQ(list.status, 200);
+  ASSERT_TRUE(Contains(list.body, vik_reference)) << list.body;
+  std::smatch link;
+  ASSERT_TRUE(std::regex_search(list.body, link, std::regex("href=\"/zaken/(\\d+)\"[^>]*>" + vik_reference)))
+      << list.body;
+  const std::string vik_page = CasePage(chief, link[1].str());
+  EXPECT_TRUE(Contains(vik_page, "Signaal uit het LMM over nevenwerkzaamheden"));
+  EXPECT_TRUE(Contains(vik_page, reference)) << "the VIK case shows the report's reference";
+  EXPECT_TRUE(Contains(vik_page, "Landelijk Meldpunt Misstanden")) << "source lmm";
+}
+
 }  // namespace
 }  // namespace waarborg::testing

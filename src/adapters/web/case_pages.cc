@@ -31,6 +31,10 @@ struct Step {
   CaseAction action;
   const char* slug;
 };
+// Not a step of the LMM track: the report stays where it is and VIK gets a
+// case of its own (TrackService::HandOverFromLmm).
+constexpr const char* kVikSignalSlug = "vik-signaal";
+
 constexpr Step kSteps[] = {
     {CaseAction::kStaff, "bemensen"},
     {CaseAction::kRecordDefinitionTest, "definitietoets"},
@@ -379,6 +383,35 @@ HttpResponse CasePage(const Web& w, const HttpRequest& req, const app::AuthConte
 
   AddCaseChannelData(w, req, ctx, c, d);
 
+  // Hand-over to VIK triage (coordinator, once staffed): the service checks
+  // again. The signal carries nothing of the report but its reference.
+  if (w.s.track_cases && ctx.actor.Has(Role::kCoordinator) && c.state != LmmState::kRegistered) {
+    Data o;
+    o.set("url", Cat(url, "/", kVikSignalSlug));
+    o.set("csrf", ctx.session.csrf_token);
+    if (error_step == kVikSignalSlug) {
+      if (!error.empty()) o.set("error", error);
+      if (posted) o.set("p", PostedValues(*posted));
+    }
+    Data subjects(Data::type::list);
+    bool has_subjects = false;
+    for (const auto& p : v.parties) {
+      if (std::find(c.subject_person_ids.begin(), c.subject_person_ids.end(), p.person_id) ==
+          c.subject_person_ids.end())
+        continue;
+      Data opt;
+      opt.set("id", std::to_string(p.person_id));
+      opt.set("name", p.name);
+      opt.set("selected", posted && error_step == kVikSignalSlug &&
+                              FormValue(*posted, "subject_id") == std::to_string(p.person_id));
+      subjects.push_back(opt);
+      has_subjects = true;
+    }
+    o.set("subjects", subjects);
+    o.set("has_subjects", has_subjects);
+    d.set("vik_signal", o);
+  }
+
   // The track drawn by the server (workflows/tracks/lmm.yaml), with the
   // case's current step marked.
   if (w.s.tracks) {
@@ -708,6 +741,19 @@ void AddCaseRoutes(const Web& w, std::vector<http::Route>& out) {
                    Id id = RouteId(req);
                    auto step_it = req.route.find("step");
                    std::string slug = step_it == req.route.end() ? "" : step_it->second;
+                   if (id && slug == kVikSignalSlug && w.s.track_cases) {
+                     Form f = http::ParseForm(req.body);
+                     if (auto st = http::CheckCsrf(ctx, req, FormValue(f, "csrf")); !st.ok())
+                       return ErrorPage(w, req, &ctx, st);
+                     app::LmmSignal signal{.lmm_case_id = id, .summary = FormValue(f, "summary")};
+                     if (auto subject = ParseInt(FormValue(f, "subject_id"))) signal.subject_person = *subject;
+                     auto made = w.s.track_cases->HandOverFromLmm(ctx.actor, signal);
+                     if (made.ok()) return Redirect(Cat("/meldingen/", id));
+                     int status = http::HttpStatusOf(made.status());
+                     if (status == 401) return Redirect("/inloggen");
+                     if (status == 404 || status >= 500) return ErrorPage(w, req, &ctx, made.status());
+                     return CasePage(w, req, ctx, id, status, slug, Msg(made.status()), &f);
+                   }
                    auto action = ActionOfSlug(slug);
                    if (!id || !action)
                      return ErrorPage(w, req, &ctx, absl::NotFoundError("Deze stap bestaat niet."));
