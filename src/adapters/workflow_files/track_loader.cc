@@ -210,12 +210,36 @@ class Reader {
     }
   }
 
+  // Fills `n` from `node`; `partial` as for deadlines (a unit changes only
+  // the keys it gives).
+  void ReadNorm(const YAML::Node& node, workflow::NormDef& n, bool partial) {
+    const int line = LineOf(node);
+    const std::string id = PeekId(node);
+    const std::string what = Cat("norm '", id.empty() ? n.id : id, "'");
+    auto f = Fields(node, what, {"id", "label", "amount", "unit", "bound", "legal", "basis"}, line);
+    n.line = line;
+    if (Has(f, "id") || !partial) n.id = Str(f, "id", "norm", line, true);
+    if (Has(f, "label") || !partial) n.label = Str(f, "label", what, line, true);
+    if (Has(f, "amount") || !partial) n.amount = Int(f, "amount", what, line, true);
+    if (Has(f, "unit") || !partial) n.unit = Str(f, "unit", what, line, true);
+    if (Has(f, "bound")) {
+      const std::string b = Str(f, "bound", what, line, false);
+      if (auto parsed = workflow::ParseNormBound(b)) {
+        n.bound = *parsed;
+      } else {
+        Err(LineOf(f.at("bound")), Cat(what, ": onbekende grens '", b, "' (minimum of maximum)"));
+      }
+    }
+    n.legal = Bool(f, "legal", what, n.legal);
+    if (Has(f, "basis")) n.basis = Str(f, "basis", what, line, false);
+  }
+
   TrackDefinition ReadTrack(const YAML::Node& root) {
     TrackDefinition def;
     def.line = 1;
     auto f = Fields(root, "traject",
                     {"id", "name", "description", "main_path", "readers", "fields", "states", "transitions",
-                     "deadlines", "reviews"},
+                     "deadlines", "reviews", "norms"},
                     1);
     if (f.empty() && !root.IsMap()) return def;
     def.id = Str(f, "id", "traject", 1, true);
@@ -287,6 +311,11 @@ class Reader {
       DeadlineRule d;
       ReadDeadline(n, d, /*partial=*/false, /*allow_remove=*/false, nullptr);
       def.deadlines.push_back(std::move(d));
+    }
+    for (const auto& n : Items(f, "norms", "traject")) {
+      workflow::NormDef nd;
+      ReadNorm(n, nd, /*partial=*/false);
+      def.norms.push_back(std::move(nd));
     }
     for (const auto& n : Items(f, "reviews", "traject")) {
       ReviewMoment r;
@@ -412,7 +441,7 @@ absl::StatusOr<TrackDefinition> ParseUnitOverride(std::string_view yaml_text, st
   auto root = ParseYaml(yaml_text, errors);
   if (!root) return Invalid(Format(path, errors));
   Reader r;
-  auto f = r.Fields(*root, "eenheidsaanpassing", {"track", "deadlines"}, 1);
+  auto f = r.Fields(*root, "eenheidsaanpassing", {"track", "deadlines", "norms"}, 1);
   const std::string track = r.Str(f, "track", "eenheidsaanpassing", 1, true);
   if (!track.empty() && track != base.id)
     r.Err(LineOf(f.at("track")), Cat("aanpassing hoort bij traject '", track, "', niet bij '", base.id, "'"));
@@ -439,6 +468,23 @@ absl::StatusOr<TrackDefinition> ParseUnitOverride(std::string_view yaml_text, st
       } else {
         merged.deadlines.push_back(std::move(d));
       }
+    }
+  }
+  std::set<std::string> seen_norms;
+  for (const auto& n : r.Items(f, "norms", "eenheidsaanpassing")) {
+    const std::string id = PeekId(n);
+    if (!id.empty() && !seen_norms.insert(id).second) {
+      r.Err(LineOf(n), Cat("norm '", id, "' staat twee keer in de aanpassing"));
+      continue;
+    }
+    auto existing = std::find_if(merged.norms.begin(), merged.norms.end(),
+                                 [&](const workflow::NormDef& d) { return !id.empty() && d.id == id; });
+    if (existing != merged.norms.end()) {
+      r.ReadNorm(n, *existing, /*partial=*/true);
+    } else {
+      workflow::NormDef nd;
+      r.ReadNorm(n, nd, /*partial=*/false);
+      merged.norms.push_back(std::move(nd));
     }
   }
   if (!r.errors.empty()) return Invalid(Format(path, r.errors));

@@ -42,7 +42,10 @@ absl::StatusOr<std::vector<workflow::TrackDefinition>> LoadAllTracks(const std::
 //       ...
 //     - id: some_norm
 //       remove: true           # never allowed for a legal deadline
-// Returns `base` with the deadlines changed, after ValidateTrack and
+//   norms:
+//     - id: preparation_time   # an existing norm: only the keys given change
+//       amount: 7              # a legal minimum may only go up
+// Returns `base` with the deadlines and norms changed, after ValidateTrack and
 // workflow::CheckTightening (a unit may tighten, never loosen a legal term).
 absl::StatusOr<workflow::TrackDefinition> ParseUnitOverride(std::string_view yaml_text, std::string_view path,
                                                             const workflow::TrackDefinition& base,

@@ -467,6 +467,70 @@ TEST(TrackFiles, EmptyDirectoryIsAnError) {
 
 // --- unit overrides ---
 
+TEST(TrackFiles, UnitMayGiveTheSubjectMorePreparationTimeButNeverLess) {
+  const TrackDefinition& inv = Shipped("investigation");
+  ASSERT_NE(inv.FindNorm("preparation_time"), nullptr);
+  EXPECT_EQ(inv.FindNorm("preparation_time")->amount, 5);
+  auto more = ParseUnitOverride("track: investigation\nnorms:\n  - id: preparation_time\n    amount: 8\n",
+                                "units/oost/investigation.yaml", inv, StandardGuards());
+  ASSERT_TRUE(more.ok()) << more.status().message();
+  EXPECT_EQ(more->FindNorm("preparation_time")->amount, 8);
+  EXPECT_TRUE(more->FindNorm("preparation_time")->legal);  // unchanged keys stay
+
+  auto less = ParseUnitOverride("track: investigation\nnorms:\n  - id: preparation_time\n    amount: 3\n",
+                                "units/oost/investigation.yaml", inv, StandardGuards());
+  ASSERT_FALSE(less.ok());
+  EXPECT_THAT(Msg(less.status()), HasSubstr("units/oost/investigation.yaml:3: wettelijke norm 'preparation_time' "
+                                            "mag niet worden versoepeld: minimaal 5 working_days, niet 3"));
+  auto other_unit = ParseUnitOverride(
+      "track: investigation\nnorms:\n  - id: preparation_time\n    amount: 2\n    unit: weeks\n", "u.yaml", inv,
+      StandardGuards());
+  ASSERT_FALSE(other_unit.ok());
+  EXPECT_THAT(Msg(other_unit.status()), HasSubstr("dezelfde eenheid (working_days)"));
+
+  // The organisation's own norms (the signal function) are the unit's to set.
+  auto signal = ParseUnitOverride(
+      "track: unwanted_behaviour\nnorms:\n  - id: signal_complainants\n    amount: 3\n", "u.yaml",
+      Shipped("unwanted_behaviour"), StandardGuards());
+  ASSERT_TRUE(signal.ok()) << signal.status().message();
+  EXPECT_EQ(signal->FindNorm("signal_complainants")->amount, 3);
+}
+
+TEST(TrackFiles, NormWithAnUnknownUnitOrBoundIsRefusedWithItsLine) {
+  const char* yaml = R"(id: t
+name: T
+description: T
+states:
+  - {id: a, label: A, reporter_text: A, initial: true}
+  - {id: b, label: B, reporter_text: B, terminal: true}
+transitions:
+  - {action: go, from: [a], to: b, roles: [admin]}
+norms:
+  - id: wait
+    label: Wachten
+    amount: 3
+    unit: fortnights
+  - id: right
+    label: Recht
+    amount: 2
+    unit: count
+    bound: sideways
+    legal: true
+)";
+  // The bound is read with the file; the unit is checked with the track.
+  auto t = ParseTrack(yaml, "t.yaml");
+  ASSERT_FALSE(t.ok());
+  EXPECT_THAT(Msg(t.status()), HasSubstr("t.yaml:18: norm 'right': onbekende grens 'sideways'"));
+  std::string without_right(yaml);
+  without_right.erase(without_right.find("  - id: right"));
+  auto parsed = ParseTrack(without_right, "t.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  auto errors = workflow::ValidateTrack(*parsed, StandardGuards());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].line, 10);
+  EXPECT_THAT(errors[0].message, HasSubstr("norm 'wait' heeft onbekende eenheid 'fortnights'"));
+}
+
 TEST(TrackFiles, UnitMayTightenButNotLoosenLegalDeadline) {
   const TrackDefinition& lmm = Shipped("lmm");
   auto tighter = ParseUnitOverride(

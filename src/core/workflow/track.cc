@@ -139,6 +139,18 @@ const StateDef* TrackDefinition::InitialState() const {
   return nullptr;
 }
 
+const NormDef* TrackDefinition::FindNorm(std::string_view id) const {
+  for (const auto& n : norms)
+    if (n.id == id) return &n;
+  return nullptr;
+}
+
+std::optional<NormBound> ParseNormBound(std::string_view s) {
+  if (s == "minimum") return NormBound::kMinimum;
+  if (s == "maximum") return NormBound::kMaximum;
+  return std::nullopt;
+}
+
 bool TrackDefinition::HasAction(std::string_view action) const {
   return std::any_of(transitions.begin(), transitions.end(),
                      [&](const TransitionDef& t) { return t.action == action; });
@@ -409,6 +421,20 @@ std::vector<TrackError> ValidateTrack(const TrackDefinition& def, const GuardReg
     for (const auto& ro : r.roles)
       if (!Contains(roles, ro)) err(r.line, Cat("evaluatiemoment '", r.id, "' noemt onbekende rol '", ro, "'"));
   }
+  // Norms.
+  std::set<std::string> nv;
+  for (const auto& n : def.norms) {
+    if (!IsId(n.id)) err(n.line, Cat("norm-id '", n.id, "' is leeg of geen snake_case"));
+    if (!nv.insert(n.id).second) err(n.line, Cat("norm '", n.id, "' komt twee keer voor"));
+    if (Blank(n.label)) err(n.line, Cat("norm '", n.id, "' heeft geen label"));
+    if (n.amount <= 0) err(n.line, Cat("norm '", n.id, "' heeft waarde ", n.amount, "; die moet groter dan 0 zijn"));
+    if (n.unit != kCountUnit && !ParseDeadlineUnit(n.unit))
+      err(n.line, Cat("norm '", n.id, "' heeft onbekende eenheid '", n.unit,
+                      "' (calendar_days, working_days, weeks, months of count)"));
+    if (n.legal && Blank(n.basis)) err(n.line, Cat("wettelijke norm '", n.id, "' noemt geen grondslag (basis)"));
+    if (n.legal && n.bound == NormBound::kNone)
+      err(n.line, Cat("wettelijke norm '", n.id, "' zegt niet of hij een minimum of maximum is (bound)"));
+  }
   return errs;
 }
 
@@ -462,8 +488,31 @@ std::string Length(int amount, DeadlineUnit u) { return Cat(amount, " ", Deadlin
 
 }  // namespace
 
+// Legal norms: kept, kept legal, same unit and bound, and moved only the
+// stricter way.
+static void NormTighteningErrors(const TrackDefinition& base, const TrackDefinition& over, std::vector<TrackError>& errs) {
+  for (const auto& b : base.norms) {
+    if (!b.legal) continue;
+    const NormDef* o = over.FindNorm(b.id);
+    if (!o) {
+      errs.push_back({over.line, Cat("wettelijke norm '", b.id, "' (", b.label, ") mag niet worden verwijderd")});
+      continue;
+    }
+    auto err = [&](std::string msg) {
+      errs.push_back({o->line, Cat("wettelijke norm '", b.id, "' mag niet worden versoepeld: ", msg)});
+    };
+    if (!o->legal) err("hij blijft wettelijk (legal: true)");
+    if (o->unit != b.unit || o->bound != b.bound) err(Cat("dezelfde eenheid (", b.unit, ") en grens blijven"));
+    else if (b.bound == NormBound::kMinimum && o->amount < b.amount)
+      err(Cat("minimaal ", b.amount, " ", b.unit, ", niet ", o->amount));
+    else if (b.bound == NormBound::kMaximum && o->amount > b.amount)
+      err(Cat("hoogstens ", b.amount, " ", b.unit, ", niet ", o->amount));
+  }
+}
+
 std::vector<TrackError> TighteningErrors(const TrackDefinition& base, const TrackDefinition& over) {
   std::vector<TrackError> errs;
+  NormTighteningErrors(base, over, errs);
   for (const auto& b : base.deadlines) {
     if (!b.legal) continue;
     const DeadlineRule* o = over.FindDeadline(b.id);

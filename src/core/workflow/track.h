@@ -101,6 +101,28 @@ struct ReviewMoment {
   int line = 0;
 };
 
+// A norm the rules of a track count with (DOMAIN §4: "a configurable
+// minimum"), e.g. the preparation time before a hearing or the period of the
+// signal function. `unit`: "calendar_days", "working_days", "weeks",
+// "months" or "count". `bound` says which way is stricter: a minimum may be
+// raised, a maximum lowered. A legal norm (a right of the subject, a term of
+// law) a unit may only tighten; the others are the unit's to set.
+enum class NormBound { kNone, kMinimum, kMaximum };
+// "minimum", "maximum"; kNone has no name.
+std::optional<NormBound> ParseNormBound(std::string_view s);
+inline constexpr std::string_view kCountUnit = "count";
+
+struct NormDef {
+  std::string id;
+  std::string label;  // Dutch
+  int amount = 0;
+  std::string unit;
+  NormBound bound = NormBound::kNone;
+  bool legal = false;
+  std::string basis;  // required when legal
+  int line = 0;
+};
+
 // A field a step asks for (required_fields name them). The generic case
 // pages draw the form from it.
 enum class FieldType { kText, kTextarea, kDate, kYesNo, kChoice, kPerson };
@@ -140,6 +162,9 @@ struct TrackDefinition {
   // cases they work on (members).
   std::vector<std::string> readers;
   int line = 0;
+  std::vector<NormDef> norms;
+
+  const NormDef* FindNorm(std::string_view id) const;
 
   const FieldDef* FindField(std::string_view id) const;
 
@@ -205,6 +230,8 @@ absl::Status CheckExtension(const DeadlineRule& rule, int extensions_so_far);
 // the case entered the state).
 Date NextReview(const ReviewMoment& review, Date last, const calendar::HolidayOptions& opts = {});
 
+// A unit may also tighten a legal norm in the direction of its bound (raise
+// a minimum, lower a maximum), in the same unit, and keep it legal.
 // A unit may tighten a deadline (shorter, fewer or shorter extensions, no
 // suspension, no shift to the next working day) but never loosen a legal one:
 // a legal deadline of `base` must stay in `unit_override`, stay legal, count
