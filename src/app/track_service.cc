@@ -291,6 +291,30 @@ absl::Status Guard(StoreTx& tx, const std::string& guard, const Actor& actor, co
 
 Date StepDate(const TrackStep& s) { return DateInAmsterdam(s.at); }
 
+// Opens the case a step hands over to (triage -> investigation): the same
+// unit, summary and subject, received today, with `from`'s reference; the
+// target track's readers (the VIK team chief) staff it. Returns its reference.
+absl::StatusOr<std::string> OpenFollowUp(StoreTx& tx, const Actor& actor, const TrackCase& from,
+                                         const TrackDefinition& target, Date today, Instant now) {
+  TrackCase c;
+  c.track = target.id;
+  c.state = target.InitialState()->id;
+  c.unit_id = from.unit_id;
+  c.received_on = today;
+  c.created_at = now;
+  c.updated_at = now;
+  c.created_by = actor.person_id;
+  c.summary = from.summary;
+  c.fields["source_reference"] = from.reference;
+  for (const auto& m : from.members)
+    if (m.role == kSubjectParty) c.members.push_back(m);
+  ASSIGN_OR_RETURN(Id id, tx.InsertTrackCase(c, ReferencePrefix(target.id)));
+  ASSIGN_OR_RETURN(TrackCase stored, tx.GetTrackCase(id));
+  AuditEvent e = TrackAudit(actor, now, Cat("track.handover:", from.track), id, Cat(from.reference, " -> ", stored.reference));
+  RETURN_IF_ERROR(tx.AppendAudit(e));
+  return stored.reference;
+}
+
 std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const TrackCase& c,
                                            const std::vector<TrackStep>& steps, Date today) {
   std::vector<TrackDeadlineView> out;
@@ -690,6 +714,19 @@ absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::i
     if (auto crim = ParseId(Value(step_fields, "criminal_investigator_id")))
       if (!c.HasMember(*crim, "criminal_investigator")) c.members.push_back({*crim, "criminal_investigator"});
     if (actor.person_id && !c.HasMember(actor.person_id, role)) c.members.push_back({actor.person_id, role});
+    // A step that hands over opens the case on the other track in the same
+    // transaction, and both carry each other's reference.
+    for (const auto& x : def->transitions) {
+      if (x.action != action || x.hands_over_to.empty() || (x.Stays() ? c.state : x.to) != next ||
+          std::find(x.from.begin(), x.from.end(), c.state) == x.from.end())
+        continue;
+      const TrackDefinition* target = tracks_.Find(x.hands_over_to);
+      if (!target) return absl::FailedPreconditionError(Cat("Het traject '", x.hands_over_to, "' ontbreekt."));
+      ASSIGN_OR_RETURN(std::string opened, OpenFollowUp(tx, actor, c, *target, Today(), now));
+      step_fields["handed_over_to"] = opened;
+      merged["handed_over_to"] = opened;
+      break;
+    }
     TrackStep s{.case_id = id, .action = action, .from_state = c.state, .to_state = next, .at = now,
                 .by_person = actor.person_id, .fields = step_fields};
     RETURN_IF_ERROR(tx.InsertTrackStep(s).status());

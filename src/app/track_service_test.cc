@@ -193,6 +193,42 @@ TEST_F(TrackServiceTest, TriageShowsAnonymisedOutcomesOfComparableEarlierCases) 
   EXPECT_EQ(text.find("Zaak over"), std::string::npos) << text;
 }
 
+// DOMAIN §4: choosing a disciplinary approach opens the investigation on its
+// own track (hands_over_to in vik_triage.yaml), in the same step.
+TEST_F(TrackServiceTest, DisciplinaryChoiceOpensTheInvestigationForTheTeamChief) {
+  const Id id = Create(triage_, "vik_triage", unit_a_, subject_);
+  ASSERT_TRUE(Take(triage_, id, "start_triage", {{"source", "manager"}}).ok());
+  auto count = [&] {
+    auto list = svc_->List(chief_, /*open_only=*/false);
+    EXPECT_TRUE(list.ok());
+    std::size_t n = 0;
+    for (const auto& item : *list) n += item.summary.track == "investigation";
+    return n;
+  };
+  const std::size_t before = count();
+  // Refused (criteria missing): no investigation either.
+  EXPECT_EQ(Take(triage_, id, "choose_disciplinary", {}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(count(), before);
+  ASSERT_EQ(*Take(triage_, id, "choose_disciplinary", AllCriteria()), "disciplinary");
+  ASSERT_EQ(count(), before + 1);
+  const TrackCase triage = Get(id);
+  const std::string opened = triage.fields.at("handed_over_to");
+  EXPECT_EQ(opened.rfind("ONZ-2026-", 0), 0u) << opened;
+  auto list = svc_->List(chief_, false);
+  Id investigation = 0;
+  for (const auto& item : *list)
+    if (item.summary.reference == opened) investigation = item.summary.id;
+  ASSERT_NE(investigation, 0);
+  auto v = svc_->Open(chief_, investigation);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->c.state, v->def->InitialState()->id);
+  EXPECT_EQ(v->c.fields.at("source_reference"), triage.reference);
+  EXPECT_TRUE(v->c.HasMember(subject_, kSubjectParty));
+  EXPECT_EQ(v->c.unit_id, unit_a_);
+  // The triage officer is no member of the investigation: the team chief staffs it.
+  EXPECT_EQ(svc_->Open(triage_, investigation).status().code(), absl::StatusCode::kNotFound);
+}
+
 // DOMAIN §4: triage can return a case to the manager, with reasons.
 TEST_F(TrackServiceTest, TriageReturnsACaseToTheManagerWithReasons) {
   const Id id = Create(triage_, "vik_triage", unit_a_);

@@ -292,7 +292,7 @@ class Reader {
       t.line = LineOf(n);
       auto tf = Fields(n, "overgang",
                        {"action", "label", "from", "to", "roles", "required_fields", "optional_fields", "checklist",
-                        "guards"},
+                        "guards", "hands_over_to"},
                        t.line);
       t.action = Str(tf, "action", "overgang", t.line, true);
       const std::string what = Cat("overgang '", t.action, "'");
@@ -305,6 +305,7 @@ class Reader {
       t.optional_fields = List(tf, "optional_fields", what);
       t.checklist = List(tf, "checklist", what);
       t.guards = List(tf, "guards", what);
+      t.hands_over_to = Str(tf, "hands_over_to", what, t.line, false);
       def.transitions.push_back(std::move(t));
     }
     for (const auto& n : Items(f, "deadlines", "traject")) {
@@ -412,6 +413,7 @@ absl::StatusOr<TrackDefinition> LoadTrackFile(const std::string& path, const wor
 absl::StatusOr<std::vector<TrackDefinition>> LoadAllTracks(const std::string& directory,
                                                            const workflow::GuardRegistry& guards) {
   std::vector<TrackDefinition> tracks;
+  std::vector<std::string> paths;
   std::string all;
   auto add = [&](const std::string& msg) { all += Cat(all.empty() ? "" : "\n", msg); };
   const auto files = YamlFiles(directory);
@@ -429,7 +431,20 @@ absl::StatusOr<std::vector<TrackDefinition>> LoadAllTracks(const std::string& di
       continue;
     }
     tracks.push_back(std::move(def));
+    paths.push_back(path);
   }
+  if (!all.empty()) return Invalid(all);
+  // Across files: a hand-over names another track that is there (not the
+  // LMM, which takes reports only from reporters and VPIs).
+  for (std::size_t i = 0; i < tracks.size(); ++i)
+    for (const auto& t : tracks[i].transitions) {
+      if (t.hands_over_to.empty()) continue;
+      const bool known = std::any_of(tracks.begin(), tracks.end(),
+                                     [&](const TrackDefinition& o) { return o.id == t.hands_over_to; });
+      if (!known || t.hands_over_to == tracks[i].id || t.hands_over_to == "lmm")
+        add(Cat(paths[i], ":", t.line, ": overgang '", t.action, "' draagt over aan traject '", t.hands_over_to,
+                "', maar dat bestaat niet of kan geen overdracht ontvangen"));
+    }
   if (!all.empty()) return Invalid(all);
   return tracks;
 }

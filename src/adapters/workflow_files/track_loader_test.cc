@@ -460,6 +460,28 @@ TEST(TrackFiles, ChoiceFieldNeedsOptions) {
   EXPECT_EQ(ok->fields[0].options[1].label, "Ongegrond");
 }
 
+TEST(TrackFiles, HandOverToATrackThatIsNotThereIsRefusedWithItsLine) {
+  TempDir dir;
+  const std::string track = R"(id: a
+name: A
+description: A
+states:
+  - {id: s, label: S, reporter_text: S, initial: true}
+  - {id: e, label: E, reporter_text: E, terminal: true}
+transitions:
+  - {action: go, from: [s], to: e, roles: [admin], hands_over_to: nowhere}
+)";
+  dir.Write("a.yaml", track);
+  auto loaded = LoadAllTracks(dir.path(), StandardGuards());
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_THAT(Msg(loaded.status()), HasSubstr("a.yaml:8: overgang 'go' draagt over aan traject 'nowhere'"));
+  // The shipped triage hands a disciplinary choice to the investigation track.
+  bool found = false;
+  for (const auto& t : Shipped("vik_triage").transitions)
+    if (t.action == "choose_disciplinary") found = t.hands_over_to == "investigation";
+  EXPECT_TRUE(found);
+}
+
 TEST(TrackFiles, EmptyDirectoryIsAnError) {
   TempDir dir;
   EXPECT_FALSE(LoadAllTracks(dir.path(), StandardGuards()).ok());

@@ -47,6 +47,9 @@ struct TransitionDef {
   // May be filled in (e.g. a reason that lifts a guard). Last, so that
   // positional initialisation in tests keeps working.
   std::vector<std::string> optional_fields;
+  // Taking this step opens a case on another track (e.g. triage chooses a
+  // disciplinary investigation): its id, or empty.
+  std::string hands_over_to;
 
   bool Stays() const { return to.empty(); }
   const std::string& DisplayLabel() const { return label.empty() ? action : label; }
