@@ -70,13 +70,34 @@ std::optional<Date> DateField(const std::map<std::string, std::string>& f, const
   return ParseDate(v);
 }
 
-bool ReadsWholeTrack(const Actor& a, const TrackDefinition& def) {
-  const auto roles = RoleNamesOf(a);
-  return std::any_of(def.readers.begin(), def.readers.end(), [&](const std::string& r) { return roles.count(r); });
+bool HoldsAnyRole(const Actor& a, const std::vector<std::string>& roles) {
+  const auto mine = RoleNamesOf(a);
+  return std::any_of(roles.begin(), roles.end(), [&](const std::string& r) { return mine.count(r) > 0; });
 }
+
+bool ReadsWholeTrack(const Actor& a, const TrackDefinition& def) { return HoldsAnyRole(a, def.readers); }
 
 bool MayRead(const Actor& a, const TrackDefinition& def, const TrackCase& c) {
   return (a.person_id != 0 && c.IsMember(a.person_id)) || ReadsWholeTrack(a, def);
+}
+
+// Whether `a` may record something on `c` that belongs to the people with
+// `roles` on the track (a deadline their steps meet, a review moment they take
+// part in): as for a step, someone on the case who holds one of those roles;
+// and whoever reads the whole track, who oversees every case of it.
+bool MayActFor(const Actor& a, const TrackDefinition& def, const TrackCase& c, const std::vector<std::string>& roles) {
+  return MayRead(a, def, c) && (ReadsWholeTrack(a, def) || HoldsAnyRole(a, roles));
+}
+
+// The roles of the steps that meet `rule`: the people whose term it is.
+std::vector<std::string> RolesMeeting(const TrackDefinition& def, const workflow::DeadlineRule& rule) {
+  std::vector<std::string> out;
+  for (const auto& t : def.transitions) {
+    if (std::find(rule.met_by.begin(), rule.met_by.end(), t.action) == rule.met_by.end()) continue;
+    for (const auto& r : t.roles)
+      if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  }
+  return out;
 }
 
 // The eenheid (or higher) a person's team belongs to, for rules that compare
@@ -315,6 +336,30 @@ absl::StatusOr<std::string> OpenFollowUp(StoreTx& tx, const Actor& actor, const 
   return stored.reference;
 }
 
+// What the history says about one deadline: its recorded extensions and
+// suspensions (reserved steps, see workflow::IsReservedAction).
+struct DeadlineHistory {
+  int extensions = 0;
+  std::vector<TrackSuspension> suspensions;
+};
+
+DeadlineHistory HistoryOf(const std::string& deadline, const std::vector<TrackStep>& steps) {
+  DeadlineHistory h;
+  for (const auto& s : steps) {
+    if (Value(s.fields, "deadline") != deadline) continue;
+    if (s.action == workflow::kDeadlineExtendedAction) ++h.extensions;
+    if (s.action == workflow::kDeadlineSuspendedAction) {
+      auto from = DateField(s.fields, "from"), until = DateField(s.fields, "until");
+      if (from && until) h.suspensions.push_back({*from, *until});
+    }
+  }
+  return h;
+}
+
+// Every deadline of the track as it stands today. The due date is computed
+// here each time from the file and the history (start event, extensions,
+// suspensions), never stored, so a changed file or a late-recorded step is
+// always reflected.
 std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const TrackCase& c,
                                            const std::vector<TrackStep>& steps, Date today) {
   std::vector<TrackDeadlineView> out;
@@ -324,6 +369,17 @@ std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const Tra
     d.id = rule.id;
     d.label = rule.label;
     d.legal = rule.legal;
+    d.max_extensions = std::max(0, rule.extension.max_count);
+    d.extension_amount = std::max(0, rule.extension.amount);
+    d.unit = rule.unit;
+    d.suspension_allowed = rule.suspension_allowed;
+    DeadlineHistory h = HistoryOf(rule.id, steps);
+    // Only what DueDate counts: extensions up to max_count, suspensions where
+    // the rule allows them.
+    d.extensions = std::min(h.extensions, d.max_extensions);
+    d.suspensions = std::move(h.suspensions);
+    if (rule.suspension_allowed)
+      for (const auto& sp : d.suspensions) d.suspended_days += sp.Days();
     std::optional<Date> start;
     std::size_t start_index = 0;
     if (rule.from == workflow::kReceivedEvent) {
@@ -339,10 +395,11 @@ std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const Tra
         if (auto it = unshifted_due.find(rule.otherwise_from_due_of); it != unshifted_due.end()) start = it->second;
     }
     if (start) {
-      d.due = workflow::DueDate(rule, *start, 0, 0);
+      d.start = start;
+      d.due = workflow::DueDate(rule, *start, d.suspended_days, d.extensions);
       workflow::DeadlineRule plain = rule;
       plain.algemene_termijnenwet = false;
-      unshifted_due[rule.id] = workflow::DueDate(plain, *start, 0, 0);
+      unshifted_due[rule.id] = workflow::DueDate(plain, *start, d.suspended_days, d.extensions);
       for (std::size_t i = start_index; i < steps.size(); ++i)
         if (std::find(rule.met_by.begin(), rule.met_by.end(), steps[i].action) != rule.met_by.end()) {
           d.met_on = StepDate(steps[i]);
@@ -355,21 +412,42 @@ std::vector<TrackDeadlineView> DeadlinesOf(const TrackDefinition& def, const Tra
   return out;
 }
 
+bool InReview(const workflow::ReviewMoment& r, std::string_view state) {
+  return std::find(r.states.begin(), r.states.end(), state) != r.states.end();
+}
+
+// The start of the case's current stretch in the review's states.
+Date ReviewStretchStart(const workflow::ReviewMoment& r, const TrackCase& c, const std::vector<TrackStep>& steps) {
+  Date since = c.received_on;
+  for (const auto& s : steps)
+    if (InReview(r, s.to_state) && !InReview(r, s.from_state)) since = StepDate(s);
+  return since;
+}
+
+// The dates on which `r` was recorded as held since `since`.
+std::vector<Date> HeldDates(const workflow::ReviewMoment& r, const std::vector<TrackStep>& steps, Date since) {
+  std::vector<Date> out;
+  for (const auto& s : steps)
+    if (s.action == workflow::kReviewHeldAction && Value(s.fields, "review") == r.id)
+      if (auto d = DateField(s.fields, "held_on"); d && *d >= since) out.push_back(*d);
+  return out;
+}
+
 // The next fixed review moments on or after `today` of the reviews that
-// apply in the case's state, counted from when the case entered them.
+// apply in the case's state, counted from the last time each was held in the
+// current stretch, else from when the case entered its states.
 std::vector<TrackReviewView> ReviewsOf(const TrackDefinition& def, const TrackCase& c,
                                        const std::vector<TrackStep>& steps, Date today) {
   std::vector<TrackReviewView> out;
   for (const auto& r : def.reviews) {
-    auto in = [&](std::string_view state) { return std::find(r.states.begin(), r.states.end(), state) != r.states.end(); };
-    if (!in(c.state)) continue;
-    // The start of the current stretch in these states.
-    Date since = c.received_on;
-    for (const auto& s : steps)
-      if (in(s.to_state) && !in(s.from_state)) since = StepDate(s);
-    Date next = workflow::NextReview(r, since);
+    if (!InReview(r, c.state)) continue;
+    const Date since = ReviewStretchStart(r, c, steps);
+    std::optional<Date> last_held;
+    for (Date d : HeldDates(r, steps, since))
+      if (!last_held || d > *last_held) last_held = d;
+    Date next = workflow::NextReview(r, last_held.value_or(since));
     for (int guard = 0; guard < 1000 && next < today; ++guard) next = workflow::NextReview(r, next);
-    out.push_back({r.id, r.label, next});
+    out.push_back({r.id, r.label, next, last_held});
   }
   return out;
 }
@@ -377,6 +455,61 @@ std::vector<TrackReviewView> ReviewsOf(const TrackDefinition& def, const TrackCa
 bool IsTerminalState(const TrackDefinition& def, std::string_view state) {
   const auto* s = def.FindState(state);
   return s && s->terminal;
+}
+
+// OK while deadline `d` of `c` can still be extended or suspended (`done`:
+// "verlengd", "opgeschort"): the case runs and the term has started, is not
+// met and has not passed. A term that has passed stays passed: extending it
+// afterwards would hide the overrun the deadline is there to show.
+absl::Status CheckDeadlineRunning(const TrackDefinition& def, const TrackCase& c, const TrackDeadlineView& d,
+                                  Date today, std::string_view done) {
+  if (IsTerminalState(def, c.state)) return Conflict("Deze zaak is afgesloten; de termijnen liggen vast.");
+  if (!d.due) return Conflict(Cat("De termijn '", d.label, "' is nog niet begonnen en kan nog niet worden ", done, "."));
+  if (d.met_on) return Conflict(Cat("De termijn '", d.label, "' is al gehaald op ", FormatDateNl(*d.met_on), "."));
+  if (today > *d.due)
+    return Conflict(Cat("De termijn '", d.label, "' is op ", FormatDateNl(*d.due),
+                        " verlopen; een verlopen termijn kan niet meer worden ", done, "."));
+  return absl::OkStatus();
+}
+
+// The reason or note of a reserved step: required unless `optional`.
+absl::StatusOr<std::string> CheckedText(std::string_view text, std::string_view missing, bool optional = false) {
+  std::string t = Trim(text);
+  if (t.empty() && !optional) return Invalid(missing);
+  if (t.size() > kMaxFieldBytes) return Invalid("De tekst is te lang (maximaal 20.000 tekens).");
+  return t;
+}
+
+// A recorded date as dd-mm-jjjj (stored so already; kept as it is when not).
+std::string DateText(const std::map<std::string, std::string>& f, const std::string& k) {
+  auto d = DateField(f, k);
+  return d ? FormatDateNl(*d) : Value(f, k);
+}
+
+// The history's Dutch line for a step: the transition's label, or what a
+// reserved step did and to which deadline or review moment.
+std::string StepLabel(const TrackDefinition& def, const TrackStep& s) {
+  if (s.action == workflow::kDeadlineExtendedAction || s.action == workflow::kDeadlineSuspendedAction) {
+    const std::string id = Value(s.fields, "deadline");
+    const workflow::DeadlineRule* rule = def.FindDeadline(id);
+    const std::string label = rule ? rule->label : id;
+    if (s.action == workflow::kDeadlineSuspendedAction)
+      return Cat("Termijn opgeschort van ", DateText(s.fields, "from"), " tot en met ", DateText(s.fields, "until"),
+                 ": ", label);
+    if (rule) return Cat("Termijn verlengd met ", workflow::AmountLabelNl(rule->extension.amount, rule->unit), ": ", label);
+    return Cat("Termijn verlengd: ", label);
+  }
+  if (s.action == workflow::kReviewHeldAction) {
+    const std::string id = Value(s.fields, "review");
+    std::string label = id;
+    for (const auto& r : def.reviews)
+      if (r.id == id) label = r.label;
+    return Cat("Evaluatiemoment gehouden op ", DateText(s.fields, "held_on"), ": ", label);
+  }
+  std::string label = s.action;
+  for (const auto& t : def.transitions)
+    if (t.action == s.action) label = t.DisplayLabel();
+  return label;
 }
 
 // Earlier VIK triage cases that reached an approach, newest first: the
@@ -438,6 +571,10 @@ std::string TrackRoleLabelNl(std::string_view role) {
   if (role == "care_manager") return "Zorgverlenend leidinggevende";
   if (auto r = ParseRole(role)) return std::string(RoleLabelNl(*r));
   return std::string(role);
+}
+
+int TrackSuspension::Days() const {
+  return static_cast<int>((std::chrono::sys_days(until) - std::chrono::sys_days(from)).count()) + 1;
 }
 
 TrackService::TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks, TrackPolicy policy)
@@ -531,14 +668,26 @@ absl::StatusOr<TrackCaseView> TrackService::Open(const Actor& actor, Id id) {
     for (const auto& s : steps) {
       TrackStepView sv;
       sv.step = s;
-      sv.label = s.action;
-      for (const auto& t : v.def->transitions)
-        if (t.action == s.action) sv.label = t.DisplayLabel();
+      sv.label = StepLabel(*v.def, s);
+      if (workflow::IsReservedAction(s.action)) sv.detail = Value(s.fields, s.fields.count("note") ? "note" : "reason");
       sv.by_name = PersonName(tx, s.by_person);
       v.steps.push_back(std::move(sv));
     }
-    v.deadlines = DeadlinesOf(*v.def, v.c, steps, Today());
-    if (!IsTerminalState(*v.def, v.c.state)) v.reviews = ReviewsOf(*v.def, v.c, steps, Today());
+    const Date today = Today();
+    v.deadlines = DeadlinesOf(*v.def, v.c, steps, today);
+    if (!IsTerminalState(*v.def, v.c.state)) v.reviews = ReviewsOf(*v.def, v.c, steps, today);
+    // Which deadlines and review moments this viewer may record for, with
+    // the same checks as ExtendDeadline, SuspendDeadline and RecordReviewHeld.
+    for (auto& d : v.deadlines) {
+      const workflow::DeadlineRule* rule = v.def->FindDeadline(d.id);
+      if (!rule || !MayActFor(actor, *v.def, v.c, RolesMeeting(*v.def, *rule))) continue;
+      if (!CheckDeadlineRunning(*v.def, v.c, d, today, "").ok()) continue;
+      d.may_extend = workflow::CheckExtension(*rule, d.extensions).ok();
+      d.may_suspend = rule->suspension_allowed;
+    }
+    for (auto& r : v.reviews)
+      for (const auto& rule : v.def->reviews)
+        if (rule.id == r.id) r.may_record = MayActFor(actor, *v.def, v.c, rule.roles);
     for (const auto& m : v.c.members)
       v.members.push_back({m.person_id, PersonName(tx, m.person_id), m.role, TrackRoleLabelNl(m.role)});
     // What this viewer may do now.
@@ -631,6 +780,12 @@ absl::StatusOr<std::vector<TrackListItem>> TrackService::List(const Actor& actor
 absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::int64_t version,
                                                const std::string& action, std::map<std::string, std::string> posted,
                                                const std::vector<std::string>& checked) {
+  // Extensions, suspensions and held review moments have their own checks;
+  // as a step they would skip them.
+  if (workflow::IsReservedAction(action))
+    return NotFound(
+        "Deze stap bestaat niet op dit traject. Een termijn verlengen of opschorten en een evaluatiemoment "
+        "vastleggen gaan met hun eigen formulier.");
   const Instant now = clock_.Now();
   absl::Status denied;
   std::string next;
@@ -742,6 +897,141 @@ absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::i
     return denied;
   }
   return next;
+}
+
+absl::Status TrackService::RecordReservedStep(const Actor& actor, Id id, std::int64_t version,
+                                              std::string_view action, const ReservedCheck& check) {
+  const Instant now = clock_.Now();
+  absl::Status denied;
+  RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+    const TrackDefinition* def = tracks_.Find(c.track);
+    if (!def) return absl::FailedPreconditionError(Cat("Het traject '", c.track, "' van deze zaak ontbreekt."));
+    if (!MayRead(actor, *def, c)) {
+      denied = NotFound("Deze zaak bestaat niet of u mag hem niet inzien.");
+      return absl::OkStatus();
+    }
+    if (c.version != version) return Stale("Deze zaak is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.");
+    const auto steps = tx.ListTrackSteps(id);
+    auto rec = check(tx, c, *def, steps);
+    if (!rec.ok()) {
+      if (rec.status().code() != absl::StatusCode::kPermissionDenied) return rec.status();
+      denied = rec.status();
+      return absl::OkStatus();
+    }
+    // A step that stays: the history holds it beside the track's own steps.
+    // Its fields stay with the step and do not go onto the case, where a
+    // track field of the same name (such as 'reason') would be overwritten.
+    TrackStep s{.case_id = id, .action = std::string(action), .from_state = c.state, .to_state = c.state, .at = now,
+                .by_person = actor.person_id, .fields = std::move(rec->fields)};
+    RETURN_IF_ERROR(tx.InsertTrackStep(s).status());
+    // The version moves on as after any step, so a form from before it is stale.
+    c.updated_at = now;
+    RETURN_IF_ERROR(tx.UpdateTrackCase(c, version));
+    AuditEvent e = TrackAudit(actor, now, Cat("track.", action), id, rec->audit_detail);
+    return tx.AppendAudit(e);
+  }));
+  if (!denied.ok()) {
+    RETURN_IF_ERROR(AuditDenial(store_, actor, now, Cat("track.step_denied:", action, ":", AuditCaseId(id)), 0));
+    return denied;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TrackService::ExtendDeadline(const Actor& actor, Id id, std::int64_t version,
+                                          const std::string& deadline, const std::string& reason) {
+  const Date today = Today();
+  return RecordReservedStep(
+      actor, id, version, workflow::kDeadlineExtendedAction,
+      [&](StoreTx&, const TrackCase& c, const TrackDefinition& def,
+          const std::vector<TrackStep>& steps) -> absl::StatusOr<ReservedStep> {
+        const workflow::DeadlineRule* rule = def.FindDeadline(deadline);
+        if (!rule) return NotFound("Deze termijn bestaat niet op dit traject.");
+        if (!MayActFor(actor, def, c, RolesMeeting(def, *rule)))
+          return Forbidden(Cat("Alleen wie aan de zaak werkt met een rol die de termijn '", rule->label,
+                               "' haalt, of wie het hele traject overziet, mag hem verlengen."));
+        if (rule->extension.max_count <= 0) return workflow::CheckExtension(*rule, 0);
+        TrackDeadlineView d;
+        for (auto& x : DeadlinesOf(def, c, steps, today))
+          if (x.id == rule->id) d = std::move(x);
+        RETURN_IF_ERROR(CheckDeadlineRunning(def, c, d, today, "verlengd"));
+        RETURN_IF_ERROR(workflow::CheckExtension(*rule, d.extensions));
+        ASSIGN_OR_RETURN(std::string why, CheckedText(reason, "Vul de reden van de verlenging in."));
+        return ReservedStep{{{"deadline", rule->id}, {"reason", why}},
+                            Cat(rule->id, " ", d.extensions + 1, "/", rule->extension.max_count)};
+      });
+}
+
+absl::Status TrackService::SuspendDeadline(const Actor& actor, Id id, std::int64_t version,
+                                           const std::string& deadline, Date from, Date until,
+                                           const std::string& reason) {
+  const Date today = Today();
+  return RecordReservedStep(
+      actor, id, version, workflow::kDeadlineSuspendedAction,
+      [&](StoreTx&, const TrackCase& c, const TrackDefinition& def,
+          const std::vector<TrackStep>& steps) -> absl::StatusOr<ReservedStep> {
+        const workflow::DeadlineRule* rule = def.FindDeadline(deadline);
+        if (!rule) return NotFound("Deze termijn bestaat niet op dit traject.");
+        if (!MayActFor(actor, def, c, RolesMeeting(def, *rule)))
+          return Forbidden(Cat("Alleen wie aan de zaak werkt met een rol die de termijn '", rule->label,
+                               "' haalt, of wie het hele traject overziet, mag hem opschorten."));
+        if (!rule->suspension_allowed)
+          return Conflict(Cat("De termijn '", rule->label, "' kan niet worden opgeschort."));
+        TrackDeadlineView d;
+        for (auto& x : DeadlinesOf(def, c, steps, today))
+          if (x.id == rule->id) d = std::move(x);
+        RETURN_IF_ERROR(CheckDeadlineRunning(def, c, d, today, "opgeschort"));
+        if (until < from) return Invalid("De opschorting eindigt voordat ze begint. Vul een einddatum in op of na de begindatum.");
+        if (from > today)
+          return Invalid(
+              "De opschorting begint in de toekomst. Leg haar vast zodra ze is begonnen; de einddatum mag wel in de "
+              "toekomst liggen.");
+        if (d.start && from < *d.start)
+          return Invalid(Cat("De opschorting begint voordat de termijn begon (", FormatDateNl(*d.start), ")."));
+        for (const auto& sp : d.suspensions)
+          if (!(until < sp.from || sp.until < from))
+            return Conflict(Cat("Deze periode overlapt met de opschorting van ", FormatDateNl(sp.from),
+                                " tot en met ", FormatDateNl(sp.until), ". Een dag kan maar één keer worden opgeschort."));
+        ASSIGN_OR_RETURN(std::string why, CheckedText(reason, "Vul de reden van de opschorting in."));
+        return ReservedStep{
+            {{"deadline", rule->id}, {"from", FormatDateNl(from)}, {"until", FormatDateNl(until)}, {"reason", why}},
+            Cat(rule->id, " ", FormatDateNl(from), " t/m ", FormatDateNl(until))};
+      });
+}
+
+absl::Status TrackService::RecordReviewHeld(const Actor& actor, Id id, std::int64_t version, const std::string& review,
+                                            Date held_on, const std::string& note) {
+  const Date today = Today();
+  return RecordReservedStep(
+      actor, id, version, workflow::kReviewHeldAction,
+      [&](StoreTx&, const TrackCase& c, const TrackDefinition& def,
+          const std::vector<TrackStep>& steps) -> absl::StatusOr<ReservedStep> {
+        const workflow::ReviewMoment* r = nullptr;
+        for (const auto& x : def.reviews)
+          if (x.id == review) r = &x;
+        if (!r) return NotFound("Dit evaluatiemoment bestaat niet op dit traject.");
+        if (!MayActFor(actor, def, c, r->roles))
+          return Forbidden(Cat("Alleen wie aan de zaak werkt en deelneemt aan '", r->label,
+                               "', of wie het hele traject overziet, legt vast dat het is gehouden."));
+        if (IsTerminalState(def, c.state)) return Conflict("Deze zaak is afgesloten; er zijn geen evaluatiemomenten meer.");
+        if (!InReview(*r, c.state))
+          return Conflict(Cat("Het evaluatiemoment '", r->label, "' hoort niet bij de fase waarin de zaak nu is."));
+        if (held_on > today) return Invalid("Deze datum ligt in de toekomst. Leg een evaluatiemoment vast als het is gehouden.");
+        const Date since = ReviewStretchStart(*r, c, steps);
+        if (held_on < since)
+          return Invalid(since == c.received_on
+                             ? Cat("Deze datum ligt voor de ontvangst van de zaak (", FormatDateNl(since), ").")
+                             : Cat("Deze datum ligt voor ", FormatDateNl(since),
+                                   ", toen de zaak in de fase van dit evaluatiemoment kwam."));
+        for (Date d : HeldDates(*r, steps, since))
+          if (d == held_on)
+            return Conflict(Cat("Er is al vastgelegd dat '", r->label, "' op ", FormatDateNl(held_on), " is gehouden."));
+        ASSIGN_OR_RETURN(std::string text, CheckedText(note, "", /*optional=*/true));
+        ReservedStep out{{{"review", r->id}, {"held_on", FormatDateNl(held_on)}},
+                         Cat(r->id, " ", FormatDateNl(held_on))};
+        if (!text.empty()) out.fields["note"] = text;
+        return out;
+      });
 }
 
 absl::Status TrackService::AddMember(const Actor& actor, Id id, Id person, const std::string& role) {

@@ -6,6 +6,7 @@
 // history, and audits every step.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,28 +40,54 @@ struct NewTrackCase {
   std::optional<Id> accused_team;       // unwanted behaviour: a team complained about
 };
 
+// A suspension (opschorting) of a deadline: both days count, so 01-12 up to
+// and including 10-12 suspends it for 10 calendar days.
+struct TrackSuspension {
+  Date from{};
+  Date until{};  // inclusive
+  int Days() const;
+};
+
+// A deadline as it stands: due is recomputed from the track file and the
+// case's history (its starting event, the extensions and suspensions
+// recorded as steps), never stored.
 struct TrackDeadlineView {
   std::string id;
   std::string label;
   bool legal = false;
+  std::optional<Date> start;    // the date it counts from; empty: not started
   std::optional<Date> due;      // empty while its starting event has not happened
   std::optional<Date> met_on;
   bool overdue = false;
+  int extensions = 0;           // recorded extensions (verlengingen)
+  int max_extensions = 0;       // the file's max_count; 0: cannot be extended
+  int extension_amount = 0;     // per extension, in `unit`
+  workflow::DeadlineUnit unit = workflow::DeadlineUnit::kCalendarDays;
+  bool suspension_allowed = false;
+  std::vector<TrackSuspension> suspensions;
+  int suspended_days = 0;       // calendar days, all suspensions together
+  // Whether this viewer may record an extension or a suspension now (Open
+  // only; List leaves them false).
+  bool may_extend = false;
+  bool may_suspend = false;
 };
 
 // A fixed review moment (vast evaluatiemoment) while the case is in one of
 // its states: the next one on or after today, counted from the day the case
-// entered those states.
+// entered those states or, once one was held, from the last held date.
 struct TrackReviewView {
   std::string id;
   std::string label;
   Date next{};
+  std::optional<Date> last_held;
+  bool may_record = false;  // this viewer may record that it was held
 };
 
 struct TrackStepView {
   TrackStep step;
-  std::string label;    // the transition's Dutch label
+  std::string label;    // the transition's Dutch label, or what a reserved step did
   std::string by_name;
+  std::string detail;   // a reserved step's reason or note, as typed
 };
 
 struct TrackMemberView {
@@ -144,6 +171,45 @@ class TrackService {
   absl::StatusOr<std::string> Take(const Actor& actor, Id id, std::int64_t version, const std::string& action,
                                    std::map<std::string, std::string> fields, const std::vector<std::string>& checked);
 
+  // Deadlines and review moments (workflow::IsReservedAction): each is
+  // recorded as a step that leaves the case where it is, with the fields
+  // named below, so the due dates are recomputed from the file and the
+  // history. Who may: whoever works on the case with a role of a step that
+  // meets the deadline (met_by), or with a role of the review moment, and
+  // whoever reads the whole track. Someone who may not see the case gets
+  // NotFound, as for Take; someone on the case without such a role
+  // PermissionDenied (both audited as denials). A stale `version` is
+  // Aborted. Nothing is written when refused.
+  //
+  // Extends `deadline` by the rule's extension amount (fields: deadline,
+  // reason). FailedPrecondition when the rule has no extension, max_count is
+  // reached, the deadline has not started, is met or has already passed (an
+  // expired term cannot be extended afterwards: the AVG asks for notice within
+  // the term, and a norm extended afterwards would hide an overrun), or the
+  // case is closed; InvalidArgument without a reason.
+  absl::Status ExtendDeadline(const Actor& actor, Id id, std::int64_t version, const std::string& deadline,
+                              const std::string& reason);
+
+  // Suspends `deadline` from `from` up to and including `until` (fields:
+  // deadline, from, until, reason); the due date moves by that many calendar
+  // days. FailedPrecondition when the rule allows no suspension, the deadline
+  // has not started, is met or has passed, the case is closed, or the period
+  // overlaps an earlier suspension of the same deadline; InvalidArgument
+  // without a reason, when `until` is before `from`, when `from` is in the
+  // future (a suspension is recorded once it has begun; its end may lie
+  // ahead) or before the deadline started.
+  absl::Status SuspendDeadline(const Actor& actor, Id id, std::int64_t version, const std::string& deadline,
+                               Date from, Date until, const std::string& reason);
+
+  // Records that review moment `review` was held on `held_on` (fields:
+  // review, held_on, note); the next moment counts from the last held date.
+  // FailedPrecondition when the review does not apply in the case's state or
+  // was already recorded for that day; InvalidArgument when `held_on` is in
+  // the future or before the case entered the review's states. `note` may be
+  // empty.
+  absl::Status RecordReviewHeld(const Actor& actor, Id id, std::int64_t version, const std::string& review,
+                                Date held_on, const std::string& note);
+
   // Adds a person with a track role to the case (e.g. an investigator); the
   // separation of duties is checked for investigators.
   absl::Status AddMember(const Actor& actor, Id id, Id person, const std::string& role);
@@ -163,6 +229,22 @@ class TrackService {
   const TrackPolicy& policy() const { return policy_; }
 
  private:
+  // What a reserved step records: its fields and the audit detail (no free
+  // text: the audit trail names what happened, the case holds the why).
+  struct ReservedStep {
+    std::map<std::string, std::string> fields;
+    std::string audit_detail;
+  };
+  // Checks a reserved step against the case (loaded, readable by the actor,
+  // at the expected version) and its history; PermissionDenied is audited as
+  // a denial.
+  using ReservedCheck = std::function<absl::StatusOr<ReservedStep>(
+      StoreTx& tx, const TrackCase& c, const workflow::TrackDefinition& def, const std::vector<TrackStep>& steps)>;
+  // One transaction: load, may the actor see the case, version, `check`,
+  // the step, the case's version, the audit event.
+  absl::Status RecordReservedStep(const Actor& actor, Id id, std::int64_t version, std::string_view action,
+                                  const ReservedCheck& check);
+
   Store& store_;
   const Clock& clock_;
   const workflow::TrackCatalogue& tracks_;

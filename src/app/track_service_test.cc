@@ -135,6 +135,56 @@ class TrackServiceTest : public ::testing::Test {
     return id;
   }
 
+  // A competent authority (bevoegd gezag) on case `id`.
+  Actor Authority(Id id) {
+    Actor authority;
+    EXPECT_TRUE(store_->Transact([&](StoreTx& tx) {
+      authority = Make(tx, "bevoegd-" + std::to_string(id), "Bevoegd gezag", team_a_, {Role::kCompetentAuthority});
+      return absl::OkStatus();
+    }).ok());
+    EXPECT_TRUE(svc_->AddMember(chief_, id, authority.person_id, "authority").ok());
+    return authority;
+  }
+
+  // Deadline `deadline` of case `id` as `viewer` sees it.
+  TrackDeadlineView Deadline(const Actor& viewer, Id id, const std::string& deadline) {
+    auto view = svc_->Open(viewer, id);
+    EXPECT_TRUE(view.ok()) << view.status();
+    if (view.ok())
+      for (const auto& d : view->deadlines)
+        if (d.id == deadline) return d;
+    ADD_FAILURE() << "no deadline " << deadline;
+    return {};
+  }
+  std::string Due(Id id, const std::string& deadline) {
+    const auto d = Deadline(chief_, id, deadline);
+    return d.due ? FormatDateNl(*d.due) : "niet begonnen";
+  }
+
+  // The history lines of case `id`, label and detail.
+  std::vector<std::string> History(Id id) {
+    std::vector<std::string> out;
+    auto view = svc_->Open(chief_, id);
+    EXPECT_TRUE(view.ok()) << view.status();
+    if (view.ok())
+      for (const auto& s : view->steps) out.push_back(s.detail.empty() ? s.label : s.label + " | " + s.detail);
+    return out;
+  }
+
+  static Date D(const std::string& dutch) { return *ParseDate(dutch); }
+
+  // Every audit event, as "action | case | detail".
+  std::vector<std::string> Audit() {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store_->Read([&](StoreTx& tx) {
+      return tx.ScanAudit([&](const AuditEvent& e) {
+        out.push_back(e.action + " | " + e.case_id + " | " + e.detail);
+        return true;
+      });
+    }).ok());
+    return out;
+  }
+
   Fields Notice(const std::string& notice_date) {
     return {{"allegation_description", "Onrechtmatig raadplegen van politiesystemen."},
             {"description_given_on", notice_date},
@@ -470,6 +520,273 @@ TEST_F(TrackServiceTest, PowerDifferenceOffersACounsellorFromElsewhere) {
   // The CVP needs no offer first.
   const Id other = Create(counsellor_, "unwanted_behaviour", unit_a_, subject_, complainant1_);
   EXPECT_TRUE(Take(cvp_, other, "start_with_counsellor", {}).ok());
+}
+
+// --- deadlines: extension (verlenging), suspension (opschorting), review moments
+
+// AVG art. 12(3): an access request is answered within 1 month, extendable
+// once by 2 months. The extension moves the due date by its amount; a second
+// one is refused and changes nothing.
+TEST_F(TrackServiceTest, ExtensionMovesTheDeadlineByItsAmountAndNoMoreThanMaxCount) {
+  const Id id = Investigation();
+  const Actor authority = Authority(id);
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  EXPECT_EQ(svc_->ExtendDeadline(authority, id, Get(id).version, "document_access", "Veel stukken").code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "a deadline that has not started was extended";
+  ASSERT_TRUE(Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
+                  .ok());
+  EXPECT_EQ(Due(id, "document_access"), "23-12-2026");
+  EXPECT_TRUE(Deadline(authority, id, "document_access").may_extend);
+  EXPECT_FALSE(Deadline(authority, id, "document_access").may_suspend) << "the AVG term cannot be suspended";
+
+  auto st = svc_->ExtendDeadline(authority, id, Get(id).version, "document_access",
+                                 "Omvangrijk verzoek; betrokkene op 30-11 bericht gestuurd.");
+  ASSERT_TRUE(st.ok()) << st;
+  const TrackDeadlineView d = Deadline(authority, id, "document_access");
+  EXPECT_EQ(FormatDateNl(*d.due), "23-02-2027");
+  EXPECT_EQ(d.extensions, 1);
+  EXPECT_EQ(d.max_extensions, 1);
+  EXPECT_FALSE(d.may_extend) << "the form is still offered after the one extension";
+  const auto history = History(id);
+  EXPECT_NE(std::find(history.begin(), history.end(),
+                      "Termijn verlengd met 2 maanden: Inzageverzoek betrokkene beantwoorden (1 maand) | Omvangrijk "
+                      "verzoek; betrokkene op 30-11 bericht gestuurd."),
+            history.end())
+      << ::testing::PrintToString(history);
+
+  const std::int64_t version = Get(id).version;
+  auto again = svc_->ExtendDeadline(authority, id, version, "document_access", "Nog meer stukken gevonden.");
+  ASSERT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+  EXPECT_NE(std::string(again.message()).find("maximale aantal keren"), std::string::npos) << again;
+  EXPECT_EQ(Get(id).version, version) << "a refused extension changed the case";
+  EXPECT_EQ(Due(id, "document_access"), "23-02-2027");
+  // Once met, a deadline stays as it is.
+  ASSERT_TRUE(Take(authority, id, "decide_document_request", {{"granted", "ja"}, {"grounds", "Geen bezwaar."}}).ok());
+  EXPECT_EQ(svc_->ExtendDeadline(chief_, id, Get(id).version, "document_access", "Te laat").code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+// A deadline is suspended only where its rule allows it (the AVG term does
+// not; the internal turnaround norm does); the due date then moves by the
+// suspended calendar days, both ends included. A day is suspended once.
+TEST_F(TrackServiceTest, SuspensionOnlyWhereTheRuleAllowsIt) {
+  const Id id = Investigation();
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  ASSERT_TRUE(Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
+                  .ok());
+  std::int64_t version = Get(id).version;
+  auto no = svc_->SuspendDeadline(chief_, id, version, "document_access", D("23-11-2026"), D("23-11-2026"),
+                                  "Betrokkene ziek");
+  ASSERT_EQ(no.code(), absl::StatusCode::kFailedPrecondition) << no;
+  EXPECT_NE(std::string(no.message()).find("kan niet worden opgeschort"), std::string::npos) << no;
+  EXPECT_EQ(Get(id).version, version);
+
+  const TrackDeadlineView before = Deadline(investigator_, id, "turnaround");
+  ASSERT_TRUE(before.due);
+  EXPECT_TRUE(before.may_suspend);
+  clock_.Advance(10 * kDay);  // Thursday 3 December
+  // Wednesday 25 November up to and including Friday 4 December: 10 days,
+  // of which the last lies ahead.
+  auto ok = svc_->SuspendDeadline(investigator_, id, Get(id).version, "turnaround", D("25-11-2026"), D("04-12-2026"),
+                                  "Betrokkene ziek gemeld; horen niet mogelijk.");
+  ASSERT_TRUE(ok.ok()) << ok;
+  const TrackDeadlineView after = Deadline(investigator_, id, "turnaround");
+  EXPECT_EQ(after.suspended_days, 10);
+  EXPECT_EQ(std::chrono::sys_days(*after.due) - std::chrono::sys_days(*before.due), std::chrono::days{10});
+  const auto history = History(id);
+  EXPECT_NE(std::find(history.begin(), history.end(),
+                      "Termijn opgeschort van 25-11-2026 tot en met 04-12-2026: Doorlooptijd tot het rapport (norm) | "
+                      "Betrokkene ziek gemeld; horen niet mogelijk."),
+            history.end())
+      << ::testing::PrintToString(history);
+
+  version = Get(id).version;
+  auto overlap = svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("01-12-2026"), D("02-12-2026"),
+                                       "Nogmaals ziek");
+  EXPECT_EQ(overlap.code(), absl::StatusCode::kFailedPrecondition) << overlap;
+  EXPECT_NE(std::string(overlap.message()).find("overlapt"), std::string::npos) << overlap;
+  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("24-11-2026"), D("23-11-2026"), "Ziek")
+                .code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a period that ends before it begins";
+  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("07-12-2026"), D("08-12-2026"), "Verlof")
+                .code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a suspension that has not begun";
+  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("20-11-2026"), D("22-11-2026"), "Ziek")
+                .code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a suspension from before the term began";
+  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("23-11-2026"), D("23-11-2026"), "  ")
+                .code(),
+            absl::StatusCode::kInvalidArgument)
+      << "a suspension without a reason";
+  EXPECT_EQ(Get(id).version, version) << "a refused suspension changed the case";
+  EXPECT_EQ(Deadline(investigator_, id, "turnaround").suspended_days, 10);
+}
+
+// An extension is recorded with its reason; without one nothing changes.
+// The case list shows the moved deadline as the case page does.
+TEST_F(TrackServiceTest, ExtensionNeedsAReason) {
+  const Id id = Investigation();
+  const std::int64_t version = Get(id).version;
+  const TrackDeadlineView before = Deadline(investigator_, id, "turnaround");
+  auto blank = svc_->ExtendDeadline(investigator_, id, version, "turnaround", " \n ");
+  ASSERT_EQ(blank.code(), absl::StatusCode::kInvalidArgument) << blank;
+  EXPECT_EQ(std::string(blank.message()), "Vul de reden van de verlenging in.");
+  EXPECT_EQ(Get(id).version, version);
+  EXPECT_EQ(Deadline(investigator_, id, "turnaround").extensions, 0);
+
+  ASSERT_TRUE(svc_->ExtendDeadline(investigator_, id, version, "turnaround", "Extra getuigen te horen.").ok());
+  const TrackDeadlineView after = Deadline(investigator_, id, "turnaround");
+  EXPECT_EQ(after.extensions, 1);
+  EXPECT_EQ(std::chrono::sys_days(*after.due) - std::chrono::sys_days(*before.due), std::chrono::days{8 * 7});
+  EXPECT_TRUE(after.may_extend) << "the norm may be extended twice";
+  auto list = svc_->List(investigator_, true);
+  ASSERT_TRUE(list.ok());
+  bool listed = false;
+  for (const auto& it : *list)
+    if (it.summary.id == id) {
+      listed = true;
+      ASSERT_TRUE(it.nearest && it.nearest->due);
+      EXPECT_EQ(FormatDateNl(*it.nearest->due), FormatDateNl(*after.due));
+    }
+  EXPECT_TRUE(listed);
+}
+
+// Only the people whose term it is (on the case, with a role of a step that
+// meets it) and those who oversee the whole track record an extension or a
+// suspension; anyone else is refused and nothing changes.
+TEST_F(TrackServiceTest, OnlyTheCaseTeamMayExtendADeadline) {
+  const Id id = Investigation();
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  ASSERT_TRUE(Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
+                  .ok());
+  const std::int64_t version = Get(id).version;
+  // The authority answers an access request, not the investigator.
+  EXPECT_EQ(svc_->ExtendDeadline(investigator_, id, version, "document_access", "Veel stukken").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_FALSE(Deadline(investigator_, id, "document_access").may_extend);
+  // The care manager is on the case but writes no report.
+  const auto refused = svc_->ExtendDeadline(manager_, id, version, "turnaround", "Drukte");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_NE(std::string(refused.message()).find("Alleen wie aan de zaak werkt"), std::string::npos) << refused;
+  EXPECT_FALSE(Deadline(manager_, id, "turnaround").may_extend);
+  EXPECT_EQ(svc_->SuspendDeadline(manager_, id, version, "turnaround", D("23-11-2026"), D("23-11-2026"), "Ziek").code(),
+            absl::StatusCode::kPermissionDenied);
+  // An investigator not on the case does not even see it.
+  EXPECT_EQ(svc_->ExtendDeadline(investigator2_, id, version, "turnaround", "Drukte").code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Get(id).version, version) << "a refused extension changed the case";
+  EXPECT_EQ(Deadline(chief_, id, "turnaround").extensions, 0);
+  // The team chief oversees every investigation.
+  EXPECT_TRUE(svc_->ExtendDeadline(chief_, id, version, "turnaround", "Capaciteit elders nodig.").ok());
+  // Each refusal and the extension are in the audit trail; the reason is not.
+  const std::string zaak = "zaak-" + std::to_string(id);
+  const auto audit = Audit();
+  EXPECT_EQ(std::count(audit.begin(), audit.end(), "track.step_denied:deadline_extended:" + zaak + " |  | "), 3)
+      << ::testing::PrintToString(audit);
+  EXPECT_EQ(std::count(audit.begin(), audit.end(), "track.deadline_extended | " + zaak + " | turnaround 1/2"), 1)
+      << ::testing::PrintToString(audit);
+  for (const auto& line : audit) EXPECT_EQ(line.find("Capaciteit"), std::string::npos) << line;
+}
+
+// A form from before a change is stale: the extension is refused and nothing
+// is written; the extension itself makes older step forms stale.
+TEST_F(TrackServiceTest, StaleVersionIsRefused) {
+  const Id id = Investigation();
+  const std::int64_t version = Get(id).version;
+  EXPECT_EQ(svc_->ExtendDeadline(investigator_, id, version - 1, "turnaround", "Extra getuigen").code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version - 1, "turnaround", D("23-11-2026"), D("23-11-2026"),
+                                  "Ziek")
+                .code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(svc_->RecordReviewHeld(chief_, id, version - 1, "care_contact", D("23-11-2026"), "").code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(Get(id).version, version);
+  EXPECT_EQ(Deadline(chief_, id, "turnaround").extensions, 0);
+  ASSERT_TRUE(svc_->ExtendDeadline(investigator_, id, version, "turnaround", "Extra getuigen").ok());
+  EXPECT_EQ(svc_->ExtendDeadline(investigator_, id, version, "turnaround", "Nog meer getuigen").code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(svc_->Take(investigator_, id, version, "record_representative", {{"representative", "Vakbond"}}, {})
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(Deadline(chief_, id, "turnaround").extensions, 1);
+}
+
+// DOMAIN §4: progress meetings with the commissioning authority every six
+// weeks while the investigation runs; once one is held, the next counts from
+// that day.
+TEST_F(TrackServiceTest, HeldReviewMovesTheNextReviewMoment) {
+  const Id id = Investigation();
+  EXPECT_EQ(svc_->RecordReviewHeld(investigator_, id, Get(id).version, "commissioner_review", D("23-11-2026"), "")
+                .code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "a review that does not apply before the notice";
+  ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
+  auto next_of = [&](const Actor& viewer) -> TrackReviewView {
+    auto view = svc_->Open(viewer, id);
+    EXPECT_TRUE(view.ok());
+    for (const auto& r : view->reviews)
+      if (r.id == "commissioner_review") return r;
+    ADD_FAILURE() << "no commissioner_review";
+    return {};
+  };
+  EXPECT_EQ(FormatDateNl(next_of(investigator_).next), "04-01-2027");  // 23-11 + 6 weeks
+  EXPECT_TRUE(next_of(investigator_).may_record);
+  EXPECT_FALSE(next_of(manager_).may_record) << "the care manager takes no part in the progress meeting";
+  clock_.Advance(20 * kDay);  // Sunday 13 December
+  const std::int64_t version = Get(id).version;
+  EXPECT_EQ(svc_->RecordReviewHeld(investigator_, id, version, "commissioner_review", D("14-12-2026"), "").code(),
+            absl::StatusCode::kInvalidArgument)
+      << "held tomorrow";
+  EXPECT_EQ(svc_->RecordReviewHeld(investigator_, id, version, "commissioner_review", D("20-11-2026"), "").code(),
+            absl::StatusCode::kInvalidArgument)
+      << "held before the case entered the review's states";
+  EXPECT_EQ(svc_->RecordReviewHeld(manager_, id, version, "commissioner_review", D("11-12-2026"), "").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Get(id).version, version);
+
+  auto held = svc_->RecordReviewHeld(investigator_, id, version, "commissioner_review", D("11-12-2026"),
+                                     "Planning hoorgesprek besproken.");
+  ASSERT_TRUE(held.ok()) << held;
+  const TrackReviewView r = next_of(investigator_);
+  EXPECT_EQ(FormatDateNl(r.next), "22-01-2027");  // Friday 11-12 + 6 weeks
+  ASSERT_TRUE(r.last_held);
+  EXPECT_EQ(FormatDateNl(*r.last_held), "11-12-2026");
+  const auto history = History(id);
+  EXPECT_NE(std::find(history.begin(), history.end(),
+                      "Evaluatiemoment gehouden op 11-12-2026: Voortgangsoverleg met het bevoegd gezag | Planning "
+                      "hoorgesprek besproken."),
+            history.end())
+      << ::testing::PrintToString(history);
+  EXPECT_EQ(svc_->RecordReviewHeld(investigator_, id, Get(id).version, "commissioner_review", D("11-12-2026"), "")
+                .code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "the same meeting recorded twice";
+  // The care manager records the care contact moment.
+  EXPECT_TRUE(svc_->RecordReviewHeld(manager_, id, Get(id).version, "care_contact", D("10-12-2026"), "").ok());
+}
+
+// The steps Waarborg records itself cannot be taken as a track step, which
+// would skip their checks.
+TEST_F(TrackServiceTest, ReservedStepsCannotBeTakenAsTrackSteps) {
+  const Id id = Investigation();
+  const std::int64_t version = Get(id).version;
+  for (std::string_view action :
+       {workflow::kDeadlineExtendedAction, workflow::kDeadlineSuspendedAction, workflow::kReviewHeldAction}) {
+    auto taken = svc_->Take(chief_, id, version, std::string(action),
+                            {{"deadline", "turnaround"}, {"reason", "x"}, {"from", "23-11-2026"},
+                             {"until", "23-11-2026"}, {"review", "care_contact"}, {"held_on", "23-11-2026"}},
+                            {});
+    EXPECT_EQ(taken.status().code(), absl::StatusCode::kNotFound) << action;
+  }
+  EXPECT_EQ(Get(id).version, version);
+  EXPECT_EQ(Deadline(chief_, id, "turnaround").extensions, 0);
+  EXPECT_EQ(Deadline(chief_, id, "turnaround").suspended_days, 0);
 }
 
 // Case content is encrypted at rest like the LMM's.

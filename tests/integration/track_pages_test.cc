@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <map>
 #include <regex>
@@ -294,6 +295,139 @@ TEST_F(TrackPages, TeamChiefStaffsAnInvestigationAndNoticeBeforeAWeekendNeedsARe
                             {"checklist", "0"},
                             {"checklist", "1"}});
   EXPECT_EQ(same.status, 409) << same.body;
+}
+
+// dd-mm-jjjj `n` days after the dd-mm-jjjj date `dutch`.
+std::string PlusDays(const std::string& dutch, int n) {
+  const std::chrono::year_month_day start{std::chrono::year{std::stoi(dutch.substr(6, 4))},
+                                          std::chrono::month{static_cast<unsigned>(std::stoi(dutch.substr(3, 2)))},
+                                          std::chrono::day{static_cast<unsigned>(std::stoi(dutch.substr(0, 2)))}};
+  const std::chrono::year_month_day d{std::chrono::sys_days{start} + std::chrono::days{n}};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%02u-%02u-%04d", static_cast<unsigned>(d.day()), static_cast<unsigned>(d.month()),
+                static_cast<int>(d.year()));
+  return buf;
+}
+
+// The due date in the deadline table's row of `label`.
+std::string DueIn(const std::string& page, const std::string& label) {
+  const size_t row = page.find("<th scope=\"row\" class=\"utrecht-table__header-cell\">" + label);
+  if (row == std::string::npos) return "";
+  return FirstDutchDate(page.substr(row, page.find("</tr>", row) - row));
+}
+
+// Deadlines through the pages: the investigator extends the turnaround norm
+// with a reason and sees the new due date; without a reason the extension is
+// refused at its form in Dutch and nothing moves; a suspension moves the date
+// by its days; the team chief records a held care contact moment. Someone
+// without a part in the case gets no form and cannot post one. A server of
+// its own, so that its log-ins do not meet the other tests' one-time codes.
+class TrackDeadlinePages : public TrackPages {};
+
+TEST_F(TrackDeadlinePages, InvestigatorExtendsADeadlineAndSeesTheNewDueDate) {
+  Client lookup(*server_, "employee", "waarborg-demo");
+  const json people = lookup.Get("/api/v1/people?q=" + http::UrlEncode("Noor Yilmaz")).Json()["people"];
+  ASSERT_FALSE(people.empty());
+  const std::string investigator = std::to_string(people[0]["id"].get<std::int64_t>());
+
+  Browser chief = LoggedIn("teamchef-vik");
+  ASSERT_FALSE(HasFailure());
+  const std::string form = FormWith(chief.Get("/zaken/nieuw/investigation").body,
+                                    "method=\"post\" action=\"/zaken/nieuw/investigation\"");
+  ASSERT_FALSE(form.empty());
+  const std::string received = DutchDateDaysAgo(3);
+  Response made = chief.Post("/zaken/nieuw/investigation", {{"csrf", InputValue(form, "csrf")},
+                                                            {"eenheid", OptionValues(form, "eenheid").at(0)},
+                                                            {"samenvatting", "Onderzoek naar termijnen"},
+                                                            {"ontvangen_op", received}});
+  ASSERT_EQ(made.status, 303) << made.body;
+  const std::string id = Location(made).substr(std::string("/zaken/").size());
+  const std::string add = FormWith(CasePage(chief, id), "id=\"stap-leden\"");
+  ASSERT_EQ(chief.Post(CaseUrl(id) + "/leden",
+                       {{"csrf", InputValue(add, "csrf")}, {"persoon", investigator}, {"rol", "investigator"}})
+                .status,
+            303);
+
+  const std::string norm = "Doorlooptijd tot het rapport (norm)";
+  Browser onderzoeker = LoggedIn("onderzoeker");
+  ASSERT_FALSE(HasFailure());
+  std::string page = CasePage(onderzoeker, id);
+  const std::string due = DueIn(page, norm);
+  ASSERT_EQ(due, PlusDays(received, 26 * 7)) << page;
+  std::string extend = FormWith(page, "id=\"stap-verlengen-turnaround\"");
+  ASSERT_FALSE(extend.empty()) << "the investigator is offered no extension of the turnaround norm";
+  EXPECT_TRUE(Contains(extend, "action=\"" + CaseUrl(id) + "/termijn/turnaround/verlengen\""));
+  EXPECT_TRUE(Contains(extend, "Termijn verlengen met 8 weken"));
+  EXPECT_TRUE(Contains(extend, "<label class=\"utrecht-form-label\" for=\"stap-verlengen-turnaround-reden\">"));
+  EXPECT_TRUE(FormWith(page, "id=\"stap-verlengen-document_access\"").empty())
+      << "an extension offered for a deadline that has not started";
+  const std::string csrf = InputValue(extend, "csrf");
+  const std::string version = InputValue(extend, "version");
+
+  // Without a reason: 422 at the form, in Dutch, and the date stays.
+  Response refused = onderzoeker.Post(CaseUrl(id) + "/termijn/turnaround/verlengen",
+                                      {{"csrf", csrf}, {"version", version}, {"reden", "  "}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(LooksLikeAPage(refused));
+  EXPECT_TRUE(Contains(FormWith(refused.body, "id=\"stap-verlengen-turnaround\""),
+                       "Vul de reden van de verlenging in."))
+      << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "href=\"#stap-verlengen-turnaround\""));
+  EXPECT_EQ(DueIn(CasePage(onderzoeker, id), norm), due);
+
+  // With a reason: the norm moves by 8 weeks, the history says why.
+  Response extended = onderzoeker.Post(CaseUrl(id) + "/termijn/turnaround/verlengen",
+                                       {{"csrf", csrf}, {"version", version}, {"reden", "Extra getuigen te horen."}});
+  ASSERT_EQ(extended.status, 303) << extended.body;
+  EXPECT_EQ(Location(extended).rfind(CaseUrl(id), 0), 0u) << Location(extended);
+  page = CasePage(onderzoeker, id);
+  EXPECT_EQ(DueIn(page, norm), PlusDays(due, 8 * 7));
+  EXPECT_TRUE(Contains(page, "1 van 2 keer verlengd")) << page;
+  EXPECT_TRUE(Contains(page, "Termijn verlengd met 8 weken: " + norm));
+  EXPECT_TRUE(Contains(page, "Extra getuigen te horen."));
+
+  // The same form again is stale: 409, nothing moves.
+  Response stale = onderzoeker.Post(CaseUrl(id) + "/termijn/turnaround/verlengen",
+                                    {{"csrf", csrf}, {"version", version}, {"reden", "Nog meer getuigen."}});
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_TRUE(Contains(stale.body, "intussen door iemand anders gewijzigd"));
+
+  // A suspension of two days that have passed moves the date by two days.
+  const std::string suspend = FormWith(page, "id=\"stap-opschorten-turnaround\"");
+  ASSERT_FALSE(suspend.empty()) << page;
+  Response suspended = onderzoeker.Post(CaseUrl(id) + "/termijn/turnaround/opschorten",
+                                        {{"csrf", InputValue(suspend, "csrf")},
+                                         {"version", InputValue(suspend, "version")},
+                                         {"van", DutchDateDaysAgo(2)},
+                                         {"tot", DutchDateDaysAgo(1)},
+                                         {"reden", "Betrokkene ziek gemeld."}});
+  ASSERT_EQ(suspended.status, 303) << suspended.body;
+  page = CasePage(onderzoeker, id);
+  EXPECT_EQ(DueIn(page, norm), PlusDays(due, 8 * 7 + 2));
+  EXPECT_TRUE(Contains(page, "1 van 2 keer verlengd; 2 dagen opgeschort")) << page;
+  EXPECT_TRUE(Contains(page, "Termijn opgeschort van " + DutchDateDaysAgo(2) + " tot en met " + DutchDateDaysAgo(1)));
+
+  // The team chief records the care contact moment as held yesterday.
+  page = CasePage(chief, id);
+  const std::string held = FormWith(page, "id=\"stap-evaluatie-care_contact\"");
+  ASSERT_FALSE(held.empty()) << page;
+  Response recorded = chief.Post(CaseUrl(id) + "/evaluatie/care_contact", {{"csrf", InputValue(held, "csrf")},
+                                                                          {"version", InputValue(held, "version")},
+                                                                          {"gehouden_op", DutchDateDaysAgo(1)},
+                                                                          {"notitie", ""}});
+  ASSERT_EQ(recorded.status, 303) << recorded.body;
+  page = CasePage(chief, id);
+  EXPECT_TRUE(Contains(page, "laatst gehouden op " + DutchDateDaysAgo(1))) << page;
+  EXPECT_TRUE(Contains(page, "Evaluatiemoment gehouden op " + DutchDateDaysAgo(1)));
+
+  // Someone without a part in the case: no form, no extension.
+  Browser employee = LoggedIn("employee");
+  ASSERT_FALSE(HasFailure());
+  const std::string employee_csrf = InputValue(FormWith(employee.Get("/start").body, "action=\"/uitloggen\""), "csrf");
+  Response denied = employee.Post(CaseUrl(id) + "/termijn/turnaround/verlengen",
+                                  {{"csrf", employee_csrf}, {"version", InputValue(held, "version")}, {"reden", "Poging"}});
+  EXPECT_TRUE(denied.status == 403 || denied.status == 404) << denied.status;
+  EXPECT_EQ(DueIn(CasePage(chief, id), norm), PlusDays(due, 8 * 7 + 2));
 }
 
 // DOMAIN §3: a counsellor registers a complaint about a whole team; two such

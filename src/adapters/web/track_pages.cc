@@ -430,7 +430,13 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
     d.set("add_member", add);
   }
 
+  // The deadlines, and for those this viewer may extend or suspend a form
+  // of each below the table. A refused one comes back with its message and
+  // what was typed.
+  bool has_form = false;
+  auto posted_to = [&](const std::string& form_key) { return error_action == form_key ? posted : nullptr; };
   Data deadlines(Data::type::list);
+  Data deadline_forms(Data::type::list);
   for (const auto& dl : v.deadlines) {
     Data o;
     o.set("label", dl.label);
@@ -448,19 +454,81 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
     } else {
       o.set("status", w.r->T(lang, "track_deadline_not_started"));
     }
+    // "1 van 1 keer verlengd; 10 dagen opgeschort"
+    std::string changes;
+    if (dl.extensions > 0)
+      changes = Cat(dl.extensions, " ", w.r->T(lang, "track_of"), " ", dl.max_extensions, " ",
+                    w.r->T(lang, "track_times_extended"));
+    if (dl.suspended_days > 0)
+      changes += Cat(changes.empty() ? "" : "; ", dl.suspended_days, " ", w.r->T(lang, "track_days_suspended"));
+    o.set("changes", changes.empty() ? std::string("-") : changes);
     deadlines.push_back(o);
+
+    if (!dl.may_extend && !dl.may_suspend) continue;
+    Data forms;
+    forms.set("label", dl.label);
+    forms.set("heading_id", Cat("termijn-", dl.id, "-kop"));
+    if (dl.may_extend) {
+      const std::string key = Cat("verlengen-", dl.id);
+      const Form* f = posted_to(key);
+      Data e;
+      e.set("form_id", Cat("stap-", key));
+      e.set("url", Cat(CaseUrl(c.id), "/termijn/", dl.id, "/verlengen"));
+      e.set("csrf", ctx.session.csrf_token);
+      e.set("version", std::to_string(c.version));
+      e.set("amount", workflow::AmountLabelNl(dl.extension_amount, dl.unit));
+      e.set("left", std::to_string(dl.max_extensions - dl.extensions));
+      e.set("reason", f ? FormValue(*f, "reden") : std::string());
+      if (f && !error.empty()) e.set("error", error);
+      has_form = has_form || f != nullptr;
+      forms.set("extend", e);
+    }
+    if (dl.may_suspend) {
+      const std::string key = Cat("opschorten-", dl.id);
+      const Form* f = posted_to(key);
+      Data sp;
+      sp.set("form_id", Cat("stap-", key));
+      sp.set("url", Cat(CaseUrl(c.id), "/termijn/", dl.id, "/opschorten"));
+      sp.set("csrf", ctx.session.csrf_token);
+      sp.set("version", std::to_string(c.version));
+      sp.set("from", f ? FormValue(*f, "van") : std::string());
+      sp.set("until", f ? FormValue(*f, "tot") : std::string());
+      sp.set("reason", f ? FormValue(*f, "reden") : std::string());
+      if (f && !error.empty()) sp.set("error", error);
+      has_form = has_form || f != nullptr;
+      forms.set("suspend", sp);
+    }
+    deadline_forms.push_back(forms);
   }
   d.set("has_deadlines", !v.deadlines.empty());
+  d.set("deadlines", deadlines);
+  d.set("deadline_forms", deadline_forms);
+
   Data reviews(Data::type::list);
   for (const auto& r : v.reviews) {
     Data o;
     o.set("label", r.label);
     o.set("next", FormatDateNl(r.next));
+    if (r.last_held) o.set("last_held", FormatDateNl(*r.last_held));
+    if (r.may_record) {
+      const std::string key = Cat("evaluatie-", r.id);
+      const Form* f = posted_to(key);
+      Data held;
+      held.set("form_id", Cat("stap-", key));
+      held.set("url", Cat(CaseUrl(c.id), "/evaluatie/", r.id));
+      held.set("csrf", ctx.session.csrf_token);
+      held.set("version", std::to_string(c.version));
+      // Today is the usual answer; the user changes it for a late record.
+      held.set("held_on", f ? FormValue(*f, "gehouden_op") : FormatDateNl(svc->Today()));
+      held.set("note", f ? FormValue(*f, "notitie") : std::string());
+      if (f && !error.empty()) held.set("error", error);
+      has_form = has_form || f != nullptr;
+      o.set("record", held);
+    }
     reviews.push_back(o);
   }
   d.set("has_reviews", !v.reviews.empty());
   d.set("reviews", reviews);
-  d.set("deadlines", deadlines);
 
   if (v.care) {
     Data o;
@@ -504,6 +572,7 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
     Data o;
     o.set("at", FormatInstantNl(s.step.at));
     o.set("label", s.label.empty() ? s.step.action : s.label);
+    SetIf(o, "detail", s.detail);
     SetIf(o, "by", s.by_name);
     if (def && s.step.to_state != s.step.from_state)
       if (const auto* st = def->FindState(s.step.to_state)) o.set("to", st->label);
@@ -553,8 +622,7 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
 
   if (def) d.set("flow_chart", workflow::RenderFlowChart(*def, c.state));
 
-  // The summary links to the refused step's form while the page still has it.
-  bool has_form = false;
+  // The summary links to the refused form while the page still has it.
   for (const auto* t : v.actions) has_form = has_form || (t && t->action == error_action);
   has_form = has_form || (error_action == "leden" && v.may_add_members);
   FieldErrors errs;
@@ -597,6 +665,52 @@ HttpResponse PostStep(const Web& w, const HttpRequest& req, const app::AuthConte
   if (status == 401) return Redirect("/inloggen");
   if (status == 404 || status >= 500) return ErrorPage(w, req, &ctx, st);
   return TrackCasePage(w, req, ctx, id, status, action, Msg(st), &f);
+}
+
+enum class Recording { kExtend, kSuspend, kReviewHeld };
+
+// Records an extension or a suspension of a deadline, or a held review
+// moment, from its form on the case page. Like PostStep: CSRF, the case's
+// version from the form, a refused one back at its form with what was typed,
+// redirect after success.
+HttpResponse PostRecording(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Recording kind) {
+  app::TrackService* svc = Service(w);
+  if (!svc) return ErrorPage(w, req, &ctx, NoService());
+  const Id id = RouteId(req);
+  auto it = req.route.find(kind == Recording::kReviewHeld ? "review" : "deadline");
+  const std::string what = it == req.route.end() ? "" : it->second;
+  if (!id || what.empty()) return ErrorPage(w, req, &ctx, absl::NotFoundError("Deze termijn bestaat niet."));
+  Form f = http::ParseForm(req.body);
+  if (auto st = http::CheckCsrf(ctx, req, FormValue(f, "csrf")); !st.ok()) return ErrorPage(w, req, &ctx, st);
+
+  const std::string lang = Lang(req);
+  std::string key;
+  switch (kind) {
+    case Recording::kExtend: key = Cat("verlengen-", what); break;
+    case Recording::kSuspend: key = Cat("opschorten-", what); break;
+    case Recording::kReviewHeld: key = Cat("evaluatie-", what); break;
+  }
+  auto version = ParseInt(FormValue(f, "version"));
+  absl::Status st;
+  if (!version) {
+    st = absl::InvalidArgumentError("Het formulier mist de versie van de zaak. Laad de pagina opnieuw.");
+  } else if (kind == Recording::kExtend) {
+    st = svc->ExtendDeadline(ctx.actor, id, *version, what, FormValue(f, "reden"));
+  } else if (kind == Recording::kSuspend) {
+    auto from = ParseDate(Trim(FormValue(f, "van")));
+    auto until = ParseDate(Trim(FormValue(f, "tot")));
+    st = from && until ? svc->SuspendDeadline(ctx.actor, id, *version, what, *from, *until, FormValue(f, "reden"))
+                       : absl::InvalidArgumentError(w.r->T(lang, "track_error_period"));
+  } else {
+    auto held = ParseDate(Trim(FormValue(f, "gehouden_op")));
+    st = held ? svc->RecordReviewHeld(ctx.actor, id, *version, what, *held, FormValue(f, "notitie"))
+              : absl::InvalidArgumentError(w.r->T(lang, "error_date"));
+  }
+  if (st.ok()) return Redirect(Cat(CaseUrl(id), kind == Recording::kReviewHeld ? "#kop-evaluatie" : "#kop-termijnen"));
+  const int status = http::HttpStatusOf(st);
+  if (status == 401) return Redirect("/inloggen");
+  if (status == 404 || status >= 500) return ErrorPage(w, req, &ctx, st);
+  return TrackCasePage(w, req, ctx, id, status, key, Msg(st), &f);
 }
 
 }  // namespace
@@ -648,6 +762,19 @@ void AddTrackRoutes(const Web& w, std::vector<http::Route>& out) {
                    if (status == 401) return Redirect("/inloggen");
                    if (status == 404 || status >= 500) return ErrorPage(w, req, &ctx, st);
                    return TrackCasePage(w, req, ctx, id, status, "leden", Msg(st), &f);
+                 })});
+
+  out.push_back({"POST", "/zaken/:id(\\d+)/termijn/:deadline([a-z0-9_]+)/verlengen",
+                 Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
+                   return PostRecording(w, req, ctx, Recording::kExtend);
+                 })});
+  out.push_back({"POST", "/zaken/:id(\\d+)/termijn/:deadline([a-z0-9_]+)/opschorten",
+                 Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
+                   return PostRecording(w, req, ctx, Recording::kSuspend);
+                 })});
+  out.push_back({"POST", "/zaken/:id(\\d+)/evaluatie/:review([a-z0-9_]+)",
+                 Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
+                   return PostRecording(w, req, ctx, Recording::kReviewHeld);
                  })});
 
   out.push_back(

@@ -96,6 +96,17 @@ std::string_view DeadlineUnitLabelNl(DeadlineUnit u) {
   return "";
 }
 
+std::string AmountLabelNl(int n, DeadlineUnit u) {
+  if (n != 1) return Cat(n, " ", DeadlineUnitLabelNl(u));
+  switch (u) {
+    case DeadlineUnit::kCalendarDays: return "1 kalenderdag";
+    case DeadlineUnit::kWorkingDays: return "1 werkdag";
+    case DeadlineUnit::kWeeks: return "1 week";
+    case DeadlineUnit::kMonths: return "1 maand";
+  }
+  return Cat(n);
+}
+
 const StateDef* TrackDefinition::FindState(std::string_view id) const {
   for (const auto& s : states)
     if (s.id == id) return &s;
@@ -154,6 +165,10 @@ std::optional<NormBound> ParseNormBound(std::string_view s) {
 bool TrackDefinition::HasAction(std::string_view action) const {
   return std::any_of(transitions.begin(), transitions.end(),
                      [&](const TransitionDef& t) { return t.action == action; });
+}
+
+bool IsReservedAction(std::string_view action) {
+  return action == kDeadlineExtendedAction || action == kDeadlineSuspendedAction || action == kReviewHeldAction;
 }
 
 const GuardRegistry& StandardGuards() {
@@ -262,6 +277,9 @@ std::vector<TrackError> ValidateTrack(const TrackDefinition& def, const GuardReg
   for (const auto& t : def.transitions) {
     const std::string& a = t.action;
     if (!IsId(a)) err(t.line, Cat("actie-id '", a, "' is leeg of geen snake_case"));
+    if (IsReservedAction(a))
+      err(t.line, Cat("actie-id '", a, "' is voorbehouden aan Waarborg zelf (verlengen of opschorten van een ",
+                      "termijn, een gehouden evaluatiemoment); kies een andere naam"));
     if (t.from.empty()) err(t.line, Cat("overgang '", a, "' heeft geen vanaf-status (from)"));
     for (const auto& f : t.from) {
       const StateDef* s = def.FindState(f);

@@ -61,6 +61,8 @@ std::string_view DeadlineUnitName(DeadlineUnit u);
 std::optional<DeadlineUnit> ParseDeadlineUnit(std::string_view s);
 // Dutch, for labels: "kalenderdagen", "werkdagen", "weken", "maanden".
 std::string_view DeadlineUnitLabelNl(DeadlineUnit u);
+// An amount in a unit, in Dutch: "2 maanden", "1 week", "10 werkdagen".
+std::string AmountLabelNl(int n, DeadlineUnit u);
 
 // Extension (verlenging): each extension adds `amount` in the deadline's unit,
 // at most `max_count` times. Both 0: no extension.
@@ -197,6 +199,17 @@ const std::vector<std::string>& KnownRoleNames();
 // The event every track may count from: the day the matter came in.
 inline constexpr std::string_view kReceivedEvent = "received";
 
+// Steps the engine records beside a track's own transitions: a deadline
+// extended (verlengd) or suspended (opgeschort), a review moment held. They
+// go into the case's history like any step (from_state == to_state), so the
+// history stays in one place and a due date can always be recomputed from the
+// file and the history. A track may not use these names for its own actions,
+// or a transition could pass itself off as one of them (ValidateTrack).
+inline constexpr std::string_view kDeadlineExtendedAction = "deadline_extended";
+inline constexpr std::string_view kDeadlineSuspendedAction = "deadline_suspended";
+inline constexpr std::string_view kReviewHeldAction = "review_held";
+bool IsReservedAction(std::string_view action);
+
 // A problem in a definition, with the line of the offending element.
 struct TrackError {
   int line = 0;
@@ -213,7 +226,7 @@ struct TrackError {
 // amounts, inconsistent extensions, legal deadlines without a basis; review
 // moments in unknown states or with non-positive intervals; a main_path that
 // does not start at the initial state, skips a step or does not end in a
-// terminal state.
+// terminal state; a transition using a reserved action name (IsReservedAction).
 std::vector<TrackError> ValidateTrack(const TrackDefinition& def, const GuardRegistry& guards);
 
 // The due date of `rule` counted from `start` (the date of its event):

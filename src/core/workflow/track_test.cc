@@ -192,6 +192,20 @@ TEST(TrackValidation, LegalDeadlineNamesItsBasis) {
   EXPECT_TRUE(HasError(ValidateTrack(t, StandardGuards()), 30, "grondslag"));
 }
 
+// The history of a case holds the track's steps and the ones Waarborg
+// records itself (deadline extended or suspended, review held); a track that
+// named its own step after one of those could pass it off as one.
+TEST(TrackValidation, ReservedStepNamesCannotBeUsedByATrack) {
+  for (std::string_view reserved : {kDeadlineExtendedAction, kDeadlineSuspendedAction, kReviewHeldAction}) {
+    auto t = Sample();
+    t.transitions.push_back({std::string(reserved), "Eigen stap", {"weighing"}, "", {"vpi"}, {}, {}, {}, 27});
+    auto errs = ValidateTrack(t, StandardGuards());
+    EXPECT_TRUE(HasError(errs, 27, "is voorbehouden")) << reserved << ": " << ::testing::PrintToString(Messages(errs));
+    EXPECT_TRUE(IsReservedAction(reserved));
+  }
+  EXPECT_FALSE(IsReservedAction("acknowledge"));
+}
+
 TEST(TrackValidation, MainPathMustFollowTransitions) {
   auto t = Sample();
   t.main_path = {"registered", "weighing", "advised", "closed"};
