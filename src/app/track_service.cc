@@ -206,7 +206,7 @@ investigation::CaseParties PartiesOf(const TrackCase& c) {
 // on top; `steps` the history before this step.
 absl::Status Guard(StoreTx& tx, const std::string& guard, const Actor& actor, const TrackCase& c,
                    const std::map<std::string, std::string>& fields, const std::vector<TrackStep>& steps,
-                   const std::string& action, const TrackPolicy& policy, const TrackDefinition& def) {
+                   const std::string& action, const TrackDefinition& def) {
   const auto missing = [](std::string_view what) {
     return absl::FailedPreconditionError(Cat("Vul eerst in: ", what, "."));
   };
@@ -244,7 +244,12 @@ absl::Status Guard(StoreTx& tx, const std::string& guard, const Actor& actor, co
     if (!given) given = DateField(fields, "notice_date");
     auto hearing = DateField(fields, "hearing_date");
     if (!given || !hearing) return missing("de datum van de aanzegging en van het hoorgesprek");
-    return investigation::CheckPreparationTime(*given, *hearing, policy.preparation_min_working_days, {});
+    // The subject's minimum preparation time is the track's norm (a unit may
+    // give more, never less).
+    const workflow::NormDef* norm = def.FindNorm("preparation_time");
+    if (!norm || norm->unit != "working_days")
+      return absl::FailedPreconditionError("Het traject noemt geen voorbereidingstijd in werkdagen (norm 'preparation_time').");
+    return investigation::CheckPreparationTime(*given, *hearing, norm->amount, {});
   }
   if (guard == "penalty_from_barp_list") {
     if (def.FindField("rank_category"))
@@ -309,6 +314,35 @@ absl::Status Guard(StoreTx& tx, const std::string& guard, const Actor& actor, co
   // A guard of the LMM, or one without code yet: refuse rather than pass.
   return absl::FailedPreconditionError(Cat("De voorwaarde '", guard, "' wordt op dit traject niet ondersteund."));
 }
+
+// The definition that applies to each case: the national track, or the
+// tightened one of the nearest unit in the case's chain (workflows/units).
+// Each unit's chain is read once per transaction.
+class Definitions {
+ public:
+  Definitions(StoreTx& tx, const workflow::TrackCatalogue& catalogue) : tx_(tx), catalogue_(catalogue) {}
+  const TrackDefinition* For(std::string_view track, Id unit) {
+    if (catalogue_.unit_overrides.empty()) return catalogue_.Find(track);
+    auto it = chains_.find(unit);
+    if (it == chains_.end()) {
+      std::vector<std::string> chain;
+      std::optional<Id> u = unit;
+      for (int depth = 0; u && depth < 32; ++depth) {  // a bad parent cycle ends the walk
+        auto got = tx_.GetUnit(*u);
+        if (!got.ok()) break;
+        chain.push_back(workflow::UnitFolderName(got->name));
+        u = got->parent_id;
+      }
+      it = chains_.emplace(unit, std::move(chain)).first;
+    }
+    return catalogue_.For(track, it->second);
+  }
+
+ private:
+  StoreTx& tx_;
+  const workflow::TrackCatalogue& catalogue_;
+  std::map<Id, std::vector<std::string>> chains_;
+};
 
 Date StepDate(const TrackStep& s) { return DateInAmsterdam(s.at); }
 
@@ -577,8 +611,8 @@ int TrackSuspension::Days() const {
   return static_cast<int>((std::chrono::sys_days(until) - std::chrono::sys_days(from)).count()) + 1;
 }
 
-TrackService::TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks, TrackPolicy policy)
-    : store_(store), clock_(clock), tracks_(tracks), policy_(policy) {}
+TrackService::TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks)
+    : store_(store), clock_(clock), tracks_(tracks) {}
 
 Date TrackService::Today() const { return DateInAmsterdam(clock_.Now()); }
 
@@ -655,7 +689,7 @@ absl::StatusOr<TrackCaseView> TrackService::Open(const Actor& actor, Id id) {
   absl::Status denied;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(v.c, tx.GetTrackCase(id));
-    v.def = tracks_.Find(v.c.track);
+    v.def = Definitions(tx, tracks_).For(v.c.track, v.c.unit_id);
     if (!v.def) return absl::FailedPreconditionError(Cat("Het traject '", v.c.track, "' van deze zaak ontbreekt."));
     if (!MayRead(actor, *v.def, v.c)) {
       denied = NotFound("Deze zaak bestaat niet of u mag hem niet inzien.");
@@ -725,8 +759,12 @@ absl::StatusOr<TrackCaseView> TrackService::Open(const Actor& actor, Id id) {
           v.delay_days += std::max(days, 0);
         }
       }
-      if (care_started && !IsTerminalState(*v.def, v.c.state))
-        v.care = investigation::CareContact(*care_started, last_contact, policy_.care_contact_weeks, Today());
+      // Contact at least every N weeks: the track's care review moment.
+      const workflow::ReviewMoment* care_review = nullptr;
+      for (const auto& r : v.def->reviews)
+        if (r.id == "care_contact" && r.unit == workflow::DeadlineUnit::kWeeks) care_review = &r;
+      if (care_started && care_review && !IsTerminalState(*v.def, v.c.state))
+        v.care = investigation::CareContact(*care_started, last_contact, care_review->every, Today());
     }
     AuditEvent e = TrackAudit(actor, now, "track.read", id);
     return tx.AppendAudit(e);
@@ -753,8 +791,9 @@ absl::StatusOr<std::vector<TrackListItem>> TrackService::List(const Actor& actor
   std::vector<TrackListItem> out;
   const Date today = Today();
   RETURN_IF_ERROR(store_.Read([&](StoreTx& tx) -> absl::Status {
+    Definitions defs(tx, tracks_);
     for (auto& s : tx.ListTrackCases(q)) {
-      const TrackDefinition* def = tracks_.Find(s.track);
+      const TrackDefinition* def = defs.For(s.track, s.unit_id);
       if (!def) continue;
       if (open_only && IsTerminalState(*def, s.state)) continue;
       TrackListItem it;
@@ -791,7 +830,7 @@ absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::i
   std::string next;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
-    const TrackDefinition* def = tracks_.Find(c.track);
+    const TrackDefinition* def = Definitions(tx, tracks_).For(c.track, c.unit_id);
     if (!def) return absl::FailedPreconditionError(Cat("Het traject '", c.track, "' van deze zaak ontbreekt."));
     if (!MayRead(actor, *def, c)) {
       denied = NotFound("Deze zaak bestaat niet of u mag hem niet inzien.");
@@ -859,7 +898,7 @@ absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::i
     for (const auto& [k, v] : step_fields) merged[k] = v;
     const auto steps = tx.ListTrackSteps(id);
     auto to = workflow::NextState(*def, c.state, action, role, [&](const std::string& g) {
-      return Guard(tx, g, actor, c, merged, steps, action, policy_, *def);
+      return Guard(tx, g, actor, c, merged, steps, action, *def);
     });
     if (!to.ok()) return to.status();
     next = *to;
@@ -905,7 +944,7 @@ absl::Status TrackService::RecordReservedStep(const Actor& actor, Id id, std::in
   absl::Status denied;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
-    const TrackDefinition* def = tracks_.Find(c.track);
+    const TrackDefinition* def = Definitions(tx, tracks_).For(c.track, c.unit_id);
     if (!def) return absl::FailedPreconditionError(Cat("Het traject '", c.track, "' van deze zaak ontbreekt."));
     if (!MayRead(actor, *def, c)) {
       denied = NotFound("Deze zaak bestaat niet of u mag hem niet inzien.");
@@ -1039,7 +1078,7 @@ absl::Status TrackService::AddMember(const Actor& actor, Id id, Id person, const
   absl::Status denied;
   RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
-    const TrackDefinition* def = tracks_.Find(c.track);
+    const TrackDefinition* def = Definitions(tx, tracks_).For(c.track, c.unit_id);
     if (!def) return absl::FailedPreconditionError("Het traject van deze zaak ontbreekt.");
     // Whoever reads the whole track (the team chief, the CVP, the chair)
     // staffs its cases.
@@ -1077,10 +1116,15 @@ absl::StatusOr<std::vector<SignalView>> TrackService::Signals(const Actor& actor
     TrackCaseQuery q;
     q.all_of_tracks = {"unwanted_behaviour"};
     q.limit = 100000;
-    std::vector<complaints::ComplaintRef> refs;
+    // Complaints grouped by the definition that applies in their unit, so a
+    // unit that tightened the signal function's norms gets its own.
+    Definitions defs(tx, tracks_);
+    std::map<const TrackDefinition*, std::vector<complaints::ComplaintRef>> groups;
     for (const auto& s : tx.ListTrackCases(q)) {
       auto c = tx.GetTrackCase(s.id);
       if (!c.ok()) continue;
+      const TrackDefinition* def = defs.For(c->track, c->unit_id);
+      if (!def) continue;
       complaints::ComplaintRef r;
       r.complaint_id = c->id;
       r.complainant_person = MemberWith(*c, kComplainantParty).value_or(0);
@@ -1088,9 +1132,17 @@ absl::StatusOr<std::vector<SignalView>> TrackService::Signals(const Actor& actor
       if (auto team = ParseId(Value(c->fields, "accused_team"))) r.accused_team = *team;
       r.received = c->received_on;
       if (r.complainant_person == 0) continue;  // an anonymous complaint cannot be told apart
-      refs.push_back(r);
+      groups[def].push_back(r);
     }
-    for (const auto& sig : complaints::DetectSignals(refs, today, policy_.signal_window_days, policy_.signal_threshold)) {
+    std::vector<complaints::Signal> signals;
+    for (const auto& [def, refs] : groups) {
+      const workflow::NormDef* period = def->FindNorm("signal_period");
+      const workflow::NormDef* complainants = def->FindNorm("signal_complainants");
+      if (!period || period->unit != "calendar_days" || !complainants) continue;  // no signal function here
+      for (auto& sig : complaints::DetectSignals(refs, today, period->amount, complainants->amount))
+        signals.push_back(std::move(sig));
+    }
+    for (const auto& sig : signals) {
       SignalView v;
       v.signal = sig;
       v.text = complaints::TextNl(sig, [&](complaints::SignalConcerns kind, Id who) {

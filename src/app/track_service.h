@@ -22,14 +22,6 @@
 
 namespace waarborg::app {
 
-// Norms an organisation sets (DOMAIN §4); not law.
-struct TrackPolicy {
-  int preparation_min_working_days = 5;  // between the notice and the hearing
-  int care_contact_weeks = 3;            // contact with the subject at least this often
-  int signal_window_days = 365;          // signal function: complaints in this period
-  int signal_threshold = 2;              // ... from this many different complainants
-};
-
 struct NewTrackCase {
   std::string track;
   Id unit_id = 0;
@@ -152,7 +144,10 @@ struct LmmSignal {
 
 class TrackService {
  public:
-  TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks, TrackPolicy policy = {});
+  // The norms the rules count with (preparation time, care contact, the
+  // signal function) come from the track files, a unit's tightening
+  // included (workflows/units): see DefinitionFor.
+  TrackService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks);
 
   // The tracks `actor` may open a case on: those with a step from the
   // initial state that one of the actor's roles may take.
@@ -226,7 +221,6 @@ class TrackService {
 
   Date Today() const;
   const workflow::TrackCatalogue& tracks() const { return tracks_; }
-  const TrackPolicy& policy() const { return policy_; }
 
  private:
   // What a reserved step records: its fields and the audit detail (no free
@@ -248,7 +242,6 @@ class TrackService {
   Store& store_;
   const Clock& clock_;
   const workflow::TrackCatalogue& tracks_;
-  TrackPolicy policy_;
 };
 
 }  // namespace waarborg::app

@@ -13,6 +13,7 @@
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/track_loader.h"
 #include "core/common/status.h"
+#include "core/workflow/track_catalogue.h"
 #include "core/ports/fake_clock.h"
 
 namespace waarborg::app {
@@ -361,6 +362,32 @@ TEST_F(TrackServiceTest, HearingNotBeforeTheMinimumPreparationTimeInWorkingDays)
             absl::StatusCode::kFailedPrecondition);
   auto later = Take(investigator_, id, "schedule_hearing", {{"hearing_date", "07-12-2026"}});
   ASSERT_TRUE(later.ok()) << later.status();
+}
+
+// Issue 4 §1: a unit may tighten a norm (workflows/units/<unit>/<track>.yaml);
+// its cases then follow the tighter rule, other units' cases the national one.
+TEST_F(TrackServiceTest, UnitThatTightenedANormGetsItsOwnRuleOnItsCases) {
+  auto oost = workflow_files::ParseUnitOverride(
+      "track: investigation\nnorms:\n  - id: preparation_time\n    amount: 10\n", "units/eenheid-oost/investigation.yaml",
+      *catalogue_.Find("investigation"), workflow::StandardGuards());
+  ASSERT_TRUE(oost.ok()) << oost.status();
+  catalogue_.unit_overrides.push_back({"eenheid-oost", *oost});
+  ASSERT_EQ(workflow::UnitFolderName("Eenheid Oost"), "eenheid-oost");
+
+  // A case in a team of Eenheid Oost (the override is found up the unit
+  // chain): 9 working days are not enough now.
+  const Id east = Create(chief_, "investigation", team_a_, subject_);
+  ASSERT_TRUE(svc_->AddMember(chief_, east, investigator_.person_id, "investigator").ok());
+  ASSERT_TRUE(Take(investigator_, east, "give_notice", Notice("24-11-2026")).ok());
+  EXPECT_EQ(Take(investigator_, east, "schedule_hearing", {{"hearing_date", "07-12-2026"}}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Take(investigator_, east, "schedule_hearing", {{"hearing_date", "14-12-2026"}}).ok());
+
+  // The same dates in Eenheid West keep the national 5 working days.
+  const Id west = Create(chief_, "investigation", team_b_, subject_);
+  ASSERT_TRUE(svc_->AddMember(chief_, west, investigator2_.person_id, "investigator").ok());
+  ASSERT_TRUE(Take(investigator2_, west, "give_notice", Notice("24-11-2026")).ok());
+  EXPECT_TRUE(Take(investigator2_, west, "schedule_hearing", {{"hearing_date", "07-12-2026"}}).ok());
 }
 
 // DOMAIN §4: the care manager may not be a party to the case, and contact

@@ -100,18 +100,18 @@ TEST_F(TracksAtStart, LmmFileThatDoesNotFitTheReportsStopsTheServer) {
 
 TEST_F(TracksAtStart, UnitMayNotLoosenALegalDeadlineAndTheServerSaysWhich) {
   fs::create_directories(dir_ / "workflows" / "units" / "eenheid-oost");
-  // The acknowledgement to the reporter is a legal 7-day term: 10 is looser.
-  Write(dir_ / "workflows" / "units" / "eenheid-oost" / "lmm.yaml",
-        "track: lmm\ndeadlines:\n  - id: acknowledgement\n    amount: 10\n");
+  // The committee's advice is due within a legal 6 weeks of receipt: 8 is looser.
+  Write(dir_ / "workflows" / "units" / "eenheid-oost" / "complaints_committee.yaml",
+        "track: complaints_committee\ndeadlines:\n  - id: advice\n    amount: 8\n");
   int code = -1;
   const std::string out = Serve(&code);
   EXPECT_EQ(code, 1) << out;
-  EXPECT_NE(out.find("eenheid-oost/lmm.yaml:"), std::string::npos) << out;
-  EXPECT_NE(out.find("acknowledgement"), std::string::npos) << out;
+  EXPECT_NE(out.find("eenheid-oost/complaints_committee.yaml:"), std::string::npos) << out;
+  EXPECT_NE(out.find("advice"), std::string::npos) << out;
 
   // Tightening it is the unit's right: the tracks are valid.
-  Write(dir_ / "workflows" / "units" / "eenheid-oost" / "lmm.yaml",
-        "track: lmm\ndeadlines:\n  - id: acknowledgement\n    amount: 5\n");
+  Write(dir_ / "workflows" / "units" / "eenheid-oost" / "complaints_committee.yaml",
+        "track: complaints_committee\ndeadlines:\n  - id: advice\n    amount: 5\n");
   int check = -1;
   const std::string checked = RunCapture(std::string(WAARBORG_BINARY) + " tracks check --workflows " +
                                              (dir_ / "workflows").string() + " 2>&1",

@@ -534,6 +534,10 @@ absl::StatusOr<std::vector<UnitTrack>> LoadUnitOverrides(const std::string& unit
   for (const auto& unit_dir : units) {
     for (const auto& path : YamlFiles(unit_dir)) {
       const std::string stem = fs::path(path).stem().string();
+      if (stem == "lmm") {
+        add(Cat(path, ":1: het LMM is landelijk (een coördinator, VPI's door het hele land); een eenheid past het niet aan"));
+        continue;
+      }
       auto base = std::find_if(bases.begin(), bases.end(), [&](const TrackDefinition& t) { return t.id == stem; });
       if (base == bases.end()) {
         add(Cat(path, ":1: er is geen traject '", stem, "' in workflows/tracks"));

@@ -605,7 +605,7 @@ TEST(TrackFiles, LoadUnitOverridesReadsEachUnitFolder) {
   auto bases = LoadAllTracks(kTracks, StandardGuards());
   ASSERT_TRUE(bases.ok());
   EXPECT_TRUE(LoadUnitOverrides(dir.path() + "/missing", *bases, StandardGuards())->empty());
-  dir.Write("oost/lmm.yaml", "track: lmm\ndeadlines:\n  - id: acknowledgement\n    amount: 3\n");
+  dir.Write("oost/investigation.yaml", "track: investigation\nnorms:\n  - id: preparation_time\n    amount: 7\n");
   dir.Write("west/complaints_committee.yaml",
             "track: complaints_committee\ndeadlines:\n  - id: advice\n    amount: 4\n");
   auto units = LoadUnitOverrides(dir.path(), *bases, StandardGuards());
@@ -614,12 +614,24 @@ TEST(TrackFiles, LoadUnitOverridesReadsEachUnitFolder) {
   EXPECT_EQ((*units)[0].unit, "oost");
   EXPECT_EQ(DeadlineOf((*units)[1].track, "advice").amount, 4);
 
-  dir.Write("zuid/lmm.yaml", "track: lmm\ndeadlines:\n  - id: feedback\n    amount: 4\n");
+  dir.Write("zuid/complaints_committee.yaml", "track: complaints_committee\ndeadlines:\n  - id: advice\n    amount: 8\n");
   dir.Write("zuid/nope.yaml", "track: nope\n");
   auto bad = LoadUnitOverrides(dir.path(), *bases, StandardGuards());
   ASSERT_FALSE(bad.ok());
-  EXPECT_THAT(Msg(bad.status()), HasSubstr("zuid/lmm.yaml:3: wettelijke termijn 'feedback'"));
+  EXPECT_THAT(Msg(bad.status()), HasSubstr("zuid/complaints_committee.yaml:3: wettelijke termijn 'advice'"));
   EXPECT_THAT(Msg(bad.status()), HasSubstr("zuid/nope.yaml:1: er is geen traject 'nope'"));
+}
+
+// The LMM is one national desk (coordinator, VPIs across the country): its
+// statutory terms are the same for every report, so no unit adapts them.
+TEST(TrackFiles, TheLmmIsNationalAndNoUnitAdaptsIt) {
+  TempDir dir;
+  auto bases = LoadAllTracks(kTracks, StandardGuards());
+  ASSERT_TRUE(bases.ok());
+  dir.Write("oost/lmm.yaml", "track: lmm\ndeadlines:\n  - id: acknowledgement\n    amount: 3\n");
+  auto units = LoadUnitOverrides(dir.path(), *bases, StandardGuards());
+  ASSERT_FALSE(units.ok());
+  EXPECT_THAT(Msg(units.status()), HasSubstr("oost/lmm.yaml:1: het LMM is landelijk"));
 }
 
 }  // namespace
