@@ -277,13 +277,6 @@ absl::Status Guard(StoreTx& tx, const std::string& guard, const Actor& actor, co
           "district of een andere eenheid aan (stap 'Andere VP aanbieden'), of laat de CVP de zaak overnemen.");
     return absl::OkStatus();
   }
-  if (guard == "evaluation_form_complete") {
-    for (const auto& t : def.transitions)
-      if (t.action == action)
-        for (const auto& f : t.required_fields)
-          if (Blank(Value(fields, f))) return missing("het hele evaluatieformulier");
-    return absl::OkStatus();
-  }
   if (guard == "complainant_consent") {
     const bool any = std::any_of(steps.begin(), steps.end(), [](const TrackStep& s) {
       return s.action == "record_consent" && Value(s.fields, "may_pass_on") == "ja";

@@ -364,6 +364,47 @@ TEST_F(TrackServiceTest, HearingNotBeforeTheMinimumPreparationTimeInWorkingDays)
   ASSERT_TRUE(later.ok()) << later.status();
 }
 
+// DOMAIN §3: the evaluation form closes every complaint: the only way into
+// the final state is the form, and a form with a question left open is
+// refused with nothing changed.
+TEST_F(TrackServiceTest, EvaluationFormClosesEveryComplaint) {
+  const workflow::TrackDefinition& def = *catalogue_.Find("unwanted_behaviour");
+  for (const auto& t : def.transitions) {
+    const auto* to = def.FindState(t.to);
+    if (to && to->terminal) EXPECT_EQ(t.action, "complete_evaluation") << t.action << " closes without the form";
+  }
+  const workflow::TransitionDef* form = nullptr;
+  for (const auto& t : def.transitions)
+    if (t.action == "complete_evaluation") form = &t;
+  ASSERT_NE(form, nullptr);
+  EXPECT_GE(form->required_fields.size(), 13u) << "every question of DOMAIN §3's form";
+
+  // A complaint brought to its evaluation directly in the store (the routes
+  // to it are tested elsewhere); the VP fills in the form.
+  const Id id = Create(counsellor_, "unwanted_behaviour", team_a_, subject_, complainant1_);
+  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+    c.state = "evaluation";
+    return tx.UpdateTrackCase(c, c.version);
+  }).ok());
+  Fields answers;
+  for (const auto& f : form->required_fields) {
+    const auto* fd = def.FindField(f);
+    ASSERT_NE(fd, nullptr) << f;
+    if (fd->type == workflow::FieldType::kYesNo) answers[f] = "ja";
+    else if (fd->type == workflow::FieldType::kChoice) answers[f] = fd->options.front().key;
+    else if (fd->type == workflow::FieldType::kDate) answers[f] = "20-11-2026";
+    else answers[f] = "12";
+  }
+  Fields incomplete = answers;
+  incomplete.erase("complainant_view_procedure");
+  EXPECT_EQ(Take(counsellor_, id, "complete_evaluation", incomplete).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Get(id).state, "evaluation");
+  auto closed = Take(counsellor_, id, "complete_evaluation", answers);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(*closed, "closed");
+}
+
 // Issue 4 §1: a unit may tighten a norm (workflows/units/<unit>/<track>.yaml);
 // its cases then follow the tighter rule, other units' cases the national one.
 TEST_F(TrackServiceTest, UnitThatTightenedANormGetsItsOwnRuleOnItsCases) {

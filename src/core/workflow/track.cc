@@ -187,7 +187,6 @@ const GuardRegistry& StandardGuards() {
       // Vertrouwenswerk
       {"complainant_consent", "De klager heeft ingestemd met wat wordt doorgegeven."},
       {"counsellor_not_outranked", "Er is geen machtsverschil met de VP, of de klager heeft een andere VP aangeboden gekregen."},
-      {"evaluation_form_complete", "Het evaluatieformulier is ingevuld."},
       // Klachtencommissie
       {"chair_from_other_unit", "De voorzitter komt uit een andere eenheid dan de klacht."},
       {"complaint_admissible", "De klacht is ontvankelijk verklaard."},
