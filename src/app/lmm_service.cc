@@ -8,6 +8,7 @@
 #include "app/identity_vault.h"
 #include "app/service_support.h"
 #include "core/common/status.h"
+#include "core/dashboard/case_fact.h"
 
 namespace waarborg::app {
 
@@ -133,6 +134,18 @@ bool EntryVisible(const CaseEvent& e, bool reporter_view, bool weighing_visible,
 
 }  // namespace
 
+namespace {
+
+// Writes the report's dashboard fact (core/dashboard/case_fact.h) in the
+// same transaction as the change.
+absl::Status WriteFact(StoreTx& tx, const LmmCase& c, Instant now) {
+  std::optional<Date> next;
+  if (auto d = workflow::NearestOpenDeadline(c)) next = d->due;
+  return tx.UpsertCaseFact(dashboard::FactOfLmmCase(c, tx.ListCaseEvents(c.id), next, now));
+}
+
+}  // namespace
+
 LmmService::LmmService(Store& store, const Clock& clock, const workflow::LmmTrack& track)
     : store_(store), clock_(clock), track_(track) {}
 
@@ -221,6 +234,8 @@ absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) 
                  .text = Cat("Melding geregistreerd (", IntakeChannelLabelNl(r.channel),
                                       "), ontvangen op ", FormatDateNl(received), ".")};
     RETURN_IF_ERROR(tx.AppendCaseEvent(ev).status());
+    c.id = id;
+    RETURN_IF_ERROR(WriteFact(tx, c, now));
     AuditEvent a = AuditFor(actor, by_reporter, now, "case.create", id, c.reference);
     return tx.AppendAudit(a);
   }));
@@ -463,6 +478,7 @@ absl::Status LmmService::Mutate(
                    .text = timeline};
       RETURN_IF_ERROR(tx.AppendCaseEvent(ev).status());
     }
+    RETURN_IF_ERROR(WriteFact(tx, c, now));
     AuditEvent a = AuditFor(actor, false, now, Cat("case.", access::CaseActionName(action)), c.id);
     return tx.AppendAudit(a);
   });

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "app/service_support.h"
 #include "core/access/access.h"
+#include "core/dashboard/case_fact.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
 
@@ -339,6 +340,8 @@ class Definitions {
 
 Date StepDate(const TrackStep& s) { return DateInAmsterdam(s.at); }
 
+absl::Status WriteFact(StoreTx& tx, const TrackCase& c, const TrackDefinition& def, Instant now);
+
 // Opens the case a step hands over to (triage -> investigation): the same
 // unit, summary and subject, received today, with `from`'s reference; the
 // target track's readers (the VIK team chief) staff it. Returns its reference.
@@ -357,6 +360,7 @@ absl::StatusOr<std::string> OpenFollowUp(StoreTx& tx, const Actor& actor, const 
   for (const auto& m : from.members)
     if (m.role == kSubjectParty) c.members.push_back(m);
   ASSIGN_OR_RETURN(Id id, tx.InsertTrackCase(c, ReferencePrefix(target.id)));
+  RETURN_IF_ERROR(WriteFact(tx, c, target, now));
   ASSIGN_OR_RETURN(TrackCase stored, tx.GetTrackCase(id));
   AuditEvent e = TrackAudit(actor, now, Cat("track.handover:", from.track), id, Cat(from.reference, " -> ", stored.reference));
   RETURN_IF_ERROR(tx.AppendAudit(e));
@@ -458,6 +462,16 @@ std::vector<Date> HeldDates(const workflow::ReviewMoment& r, const std::vector<T
     if (s.action == workflow::kReviewHeldAction && Value(s.fields, "review") == r.id)
       if (auto d = DateField(s.fields, "held_on"); d && *d >= since) out.push_back(*d);
   return out;
+}
+
+// Writes the case's dashboard fact (core/dashboard/case_fact.h) in the same
+// transaction as the change, with its nearest open deadline.
+absl::Status WriteFact(StoreTx& tx, const TrackCase& c, const TrackDefinition& def, Instant now) {
+  const auto steps = tx.ListTrackSteps(c.id);
+  std::optional<Date> next;
+  for (const auto& d : DeadlinesOf(def, c, steps, DateInAmsterdam(now)))
+    if (d.due && !d.met_on && (!next || *d.due < *next)) next = d.due;
+  return tx.UpsertCaseFact(dashboard::FactOfTrackCase(c, steps, def, next, now));
 }
 
 // The next fixed review moments on or after `today` of the reviews that
@@ -670,6 +684,7 @@ absl::StatusOr<Id> TrackService::Create(const Actor& actor, const NewTrackCase& 
     if (n.complainant_person) c.members.push_back({*n.complainant_person, kComplainantParty});
     if (n.accused_team) c.fields["accused_team"] = std::to_string(*n.accused_team);
     ASSIGN_OR_RETURN(id, tx.InsertTrackCase(c, ReferencePrefix(def->id)));
+    RETURN_IF_ERROR(WriteFact(tx, c, *def, now));
     AuditEvent e = TrackAudit(actor, now, Cat("track.create:", def->id), id, c.reference);
     return tx.AppendAudit(e);
   }));
@@ -921,6 +936,7 @@ absl::StatusOr<std::string> TrackService::Take(const Actor& actor, Id id, std::i
     c.state = next;
     c.updated_at = now;
     RETURN_IF_ERROR(tx.UpdateTrackCase(c, version));
+    RETURN_IF_ERROR(WriteFact(tx, c, *def, now));
     AuditEvent e = TrackAudit(actor, now, Cat("track.", action), id, Cat(s.from_state, " -> ", next));
     return tx.AppendAudit(e);
   }));
@@ -960,6 +976,7 @@ absl::Status TrackService::RecordReservedStep(const Actor& actor, Id id, std::in
     // The version moves on as after any step, so a form from before it is stale.
     c.updated_at = now;
     RETURN_IF_ERROR(tx.UpdateTrackCase(c, version));
+    RETURN_IF_ERROR(WriteFact(tx, c, *def, now));  // an extension or suspension moves the next due date
     AuditEvent e = TrackAudit(actor, now, Cat("track.", action), id, rec->audit_detail);
     return tx.AppendAudit(e);
   }));
@@ -1190,6 +1207,7 @@ absl::StatusOr<Id> TrackService::HandOverFromLmm(const Actor& actor, const LmmSi
     c.fields["source_reference"] = report.reference;
     if (s.subject_person) c.members.push_back({*s.subject_person, kSubjectParty});
     ASSIGN_OR_RETURN(id, tx.InsertTrackCase(c, ReferencePrefix(def->id)));
+    RETURN_IF_ERROR(WriteFact(tx, c, *def, now));
     ASSIGN_OR_RETURN(TrackCase stored, tx.GetTrackCase(id));
     CaseEvent ev{.case_id = report.id, .at = now, .actor_person = actor.person_id, .kind = "vik_signal",
                  .visibility = "team", .text = Cat("Gesignaleerd aan VIK-triage als ", stored.reference, ".")};

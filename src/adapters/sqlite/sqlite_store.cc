@@ -10,6 +10,7 @@
 #include "adapters/json/case_json.h"
 #include "fmt/format.h"
 #include "core/common/status.h"
+#include "core/dashboard/case_fact.h"
 #include "core/workflow/lmm_track.h"
 
 namespace waarborg {
@@ -174,6 +175,19 @@ CREATE UNIQUE INDEX mail_outbox_waiting ON mail_outbox(kind, case_id)
   WHERE sent_at IS NULL AND next_attempt_at IS NOT NULL;
 CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX mail_outbox_case ON mail_outbox(case_id);
+)sql",
+    // 6: what the dashboards and reports count (issue 5): one row per case,
+    // written with every change of the case, with nothing that names or
+    // describes anyone (core/dashboard/case_fact.h). Ordered by updated_at
+    // so the dashboards follow changes by polling.
+    R"sql(
+CREATE TABLE case_facts(
+  kind TEXT NOT NULL, case_id INTEGER NOT NULL, track TEXT NOT NULL, state TEXT NOT NULL,
+  is_open INTEGER NOT NULL, unit_id INTEGER NOT NULL, received_on TEXT NOT NULL, closed_on TEXT,
+  state_since TEXT NOT NULL, days_in_state TEXT NOT NULL, next_due TEXT, answers TEXT NOT NULL,
+  delay_days TEXT NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY(kind, case_id));
+CREATE INDEX case_facts_updated ON case_facts(updated_at);
 )sql",
 };
 
@@ -1049,7 +1063,7 @@ class SqliteStore::Tx final : public StoreTx {
           "DELETE FROM identity_seals WHERE case_id=?", "DELETE FROM identity_requests WHERE case_id=?",
           "DELETE FROM case_events WHERE case_id=?", "DELETE FROM case_members WHERE case_id=?",
           "DELETE FROM reporter_identities WHERE case_id=?", "DELETE FROM case_keys WHERE case_id=?",
-          "DELETE FROM lmm_cases WHERE id=?"}) {
+          "DELETE FROM case_facts WHERE kind='lmm' AND case_id=?", "DELETE FROM lmm_cases WHERE id=?"}) {
       auto s = Q(sql);
       s.Bind(1, case_id);
       RETURN_IF_ERROR(s.Exec());
@@ -1233,6 +1247,50 @@ class SqliteStore::Tx final : public StoreTx {
         .Bind(6, st.by_person).BindBlob(7, fields);
     RETURN_IF_ERROR(s.Exec());
     return sqlite3_last_insert_rowid(db_);
+  }
+  absl::Status UpsertCaseFact(const dashboard::CaseFact& f) override {
+    std::map<std::string, std::string> delays;
+    for (const auto& [k, v] : f.delay_days) delays[k] = std::to_string(v);
+    auto s = Q("INSERT INTO case_facts(kind, case_id, track, state, is_open, unit_id, received_on, closed_on, "
+               "state_since, days_in_state, next_due, answers, delay_days, updated_at) "
+               "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) "
+               "ON CONFLICT(kind, case_id) DO UPDATE SET track=excluded.track, state=excluded.state, "
+               "is_open=excluded.is_open, unit_id=excluded.unit_id, received_on=excluded.received_on, "
+               "closed_on=excluded.closed_on, state_since=excluded.state_since, "
+               "days_in_state=excluded.days_in_state, next_due=excluded.next_due, answers=excluded.answers, "
+               "delay_days=excluded.delay_days, updated_at=excluded.updated_at");
+    s.Bind(1, dashboard::CaseKindName(f.kind)).Bind(2, f.case_id).Bind(3, f.track).Bind(4, f.state)
+        .Bind(5, f.open).Bind(6, f.unit_id).Bind(7, FormatDateIso(f.received_on)).Bind(8, DateCol(f.closed_on))
+        .Bind(9, FormatDateIso(f.state_since)).Bind(10, dashboard::EncodeDaysInState(f.days_in_state))
+        .Bind(11, DateCol(f.next_due)).Bind(12, dashboard::EncodePairs(f.answers))
+        .Bind(13, dashboard::EncodePairs(delays)).Bind(14, f.updated_at);
+    return s.Exec();
+  }
+  absl::Status ScanCaseFacts(Instant since, const std::function<void(dashboard::CaseFact&&)>& fn) override {
+    auto s = Q("SELECT kind, case_id, track, state, is_open, unit_id, received_on, closed_on, state_since, "
+               "days_in_state, next_due, answers, delay_days, updated_at FROM case_facts "
+               "WHERE updated_at >= ?1 ORDER BY updated_at");
+    s.Bind(1, since);
+    while (s.Step()) {
+      dashboard::CaseFact f;
+      f.kind = dashboard::ParseCaseKind(s.Text(0)).value_or(dashboard::CaseKind::kTrack);
+      f.case_id = s.Int(1);
+      f.track = s.Text(2);
+      f.state = s.Text(3);
+      f.open = s.Int(4) != 0;
+      f.unit_id = s.Int(5);
+      f.received_on = s.DateAt(6);
+      f.closed_on = s.OptDate(7);
+      f.state_since = s.DateAt(8);
+      f.days_in_state = dashboard::DecodeDaysInState(s.Text(9));
+      f.next_due = s.OptDate(10);
+      f.answers = dashboard::DecodePairs(s.Text(11));
+      for (const auto& [k, v] : dashboard::DecodePairs(s.Text(12))) f.delay_days[k] = std::atoi(v.c_str());
+      f.updated_at = s.Int(13);
+      fn(std::move(f));
+    }
+    if (!s.last_error().empty()) return absl::InternalError(s.last_error());
+    return absl::OkStatus();
   }
   std::vector<TrackStep> ListTrackSteps(Id case_id) override {
     auto s = Q("SELECT id, action, from_state, to_state, at, by_person, fields FROM track_steps "

@@ -18,6 +18,10 @@
 #include "core/org/org.h"
 
 namespace waarborg {
+namespace dashboard {
+struct CaseFact;
+}  // namespace dashboard
+
 
 struct Account {
   Id id = 0;
@@ -345,6 +349,13 @@ class StoreTx {
   virtual std::vector<TrackCaseSummary> ListTrackCases(const TrackCaseQuery& q) = 0;
   virtual absl::StatusOr<Id> InsertTrackStep(const TrackStep& s) = 0;
   virtual std::vector<TrackStep> ListTrackSteps(Id case_id) = 0;
+
+  // --- dashboard facts (issue 5; core/dashboard/case_fact.h) ---
+  // Writes the fact of a case, replacing the previous one.
+  virtual absl::Status UpsertCaseFact(const dashboard::CaseFact& f) = 0;
+  // Calls `fn` for every fact updated at or after `since` (ms), oldest
+  // change first; the dashboards load all (since 0) and then follow changes.
+  virtual absl::Status ScanCaseFacts(Instant since, const std::function<void(dashboard::CaseFact&&)>& fn) = 0;
 
   // --- audit trail ---
   // Appends `e`, filling seq, prev_hash and hash (chained to the last event).
