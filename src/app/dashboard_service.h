@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -126,6 +127,7 @@ class DashboardService {
   mutable std::shared_mutex mu_;
   std::atomic<std::int64_t> version_{0};
   Instant seen_until_ = 0;
+  std::set<std::uint64_t> seen_at_last_;  // facts applied at seen_until_
   std::mutex follow_mu_;
   std::condition_variable follow_cv_;
   bool stopping_ = false;

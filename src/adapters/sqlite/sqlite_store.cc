@@ -418,6 +418,19 @@ class SqliteStore::Tx final : public StoreTx {
     while (s.Step()) out.push_back(ReadPerson(s));
     return out;
   }
+  std::map<Id, std::int64_t> CountPeopleByTeam(const std::optional<std::string>& role) override {
+    std::map<Id, std::int64_t> out;
+    if (role) {
+      auto s = Q("SELECT p.team_id, COUNT(DISTINCT p.id) FROM people p JOIN accounts a ON a.person_id=p.id "
+                 "JOIN account_roles r ON r.account_id=a.id WHERE r.role=?1 GROUP BY p.team_id");
+      s.Bind(1, *role);
+      while (s.Step()) out[s.Int(0)] = s.Int(1);
+    } else {
+      auto s = Q("SELECT team_id, COUNT(*) FROM people GROUP BY team_id");
+      while (s.Step()) out[s.Int(0)] = s.Int(1);
+    }
+    return out;
+  }
   std::int64_t CountPeople() override {
     auto s = Q("SELECT count(*) FROM people");
     return s.Step() ? s.Int(0) : 0;

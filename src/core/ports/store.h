@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -229,6 +230,9 @@ class StoreTx {
   // People whose name contains `text` (case-insensitive), at most `limit`.
   virtual std::vector<Person> FindPeople(std::string_view text, int limit) = 0;
   virtual std::int64_t CountPeople() = 0;
+  // People per team (their unit), for figures per 1,000 staff; with a role
+  // name, only the people whose account holds that role.
+  virtual std::map<Id, std::int64_t> CountPeopleByTeam(const std::optional<std::string>& role) = 0;
   virtual absl::Status AdoptUnit(Id advisor_person, Id unit) = 0;
   virtual std::vector<Id> AdoptedUnits(Id advisor_person) = 0;
   // People who hold the VPI or coordinator role.
