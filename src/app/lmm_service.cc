@@ -149,6 +149,23 @@ absl::Status WriteFact(StoreTx& tx, const LmmCase& c, Instant now) {
 LmmService::LmmService(Store& store, const Clock& clock, const workflow::LmmTrack& track)
     : store_(store), clock_(clock), track_(track) {}
 
+absl::StatusOr<int> LmmService::WriteMissingFacts() {
+  int n = 0;
+  for (;;) {
+    int batch = 0;
+    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+      for (Id id : tx.CasesWithoutFacts("lmm", 1000)) {
+        ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(id));
+        RETURN_IF_ERROR(WriteFact(tx, c, clock_.Now()));
+        ++batch;
+      }
+      return absl::OkStatus();
+    }));
+    n += batch;
+    if (batch == 0) return n;
+  }
+}
+
 Date LmmService::Today() const { return DateInAmsterdam(clock_.Now()); }
 
 absl::StatusOr<Id> LmmService::Register(const Actor& actor, const NewReport& r) {

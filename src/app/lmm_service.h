@@ -127,6 +127,10 @@ class LmmService {
   absl::StatusOr<Id> RecordActivity(const Actor& actor, const Activity& a);
   absl::StatusOr<std::vector<Activity>> ListActivities(const Actor& actor);
 
+  // Writes the dashboard fact of every report that has none (a database
+  // from before the facts existed); returns how many.
+  absl::StatusOr<int> WriteMissingFacts();
+
   Date Today() const;
 
  private:

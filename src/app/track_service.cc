@@ -1167,6 +1167,26 @@ absl::StatusOr<std::vector<SignalView>> TrackService::Signals(const Actor& actor
   return out;
 }
 
+absl::StatusOr<int> TrackService::WriteMissingFacts() {
+  int n = 0;
+  for (;;) {
+    int batch = 0;
+    RETURN_IF_ERROR(store_.Transact([&](StoreTx& tx) -> absl::Status {
+      Definitions defs(tx, tracks_);
+      for (Id id : tx.CasesWithoutFacts("track", 1000)) {
+        ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+        const TrackDefinition* def = defs.For(c.track, c.unit_id);
+        if (!def) return absl::FailedPreconditionError(Cat("Het traject '", c.track, "' ontbreekt."));
+        RETURN_IF_ERROR(WriteFact(tx, c, *def, clock_.Now()));
+        ++batch;
+      }
+      return absl::OkStatus();
+    }));
+    n += batch;
+    if (batch == 0) return n;
+  }
+}
+
 absl::StatusOr<Id> TrackService::HandOverFromLmm(const Actor& actor, const LmmSignal& s) {
   const TrackDefinition* def = tracks_.Find("vik_triage");
   if (!def) return NotFound("Het traject Triage VIK ontbreekt.");

@@ -219,6 +219,10 @@ class TrackService {
   // different complainants in the window. For the central counsellor.
   absl::StatusOr<std::vector<SignalView>> Signals(const Actor& actor);
 
+  // Writes the dashboard fact of every case that has none (a database from
+  // before the facts existed); returns how many.
+  absl::StatusOr<int> WriteMissingFacts();
+
   Date Today() const;
   const workflow::TrackCatalogue& tracks() const { return tracks_; }
 

@@ -312,8 +312,20 @@ int main(int argc, char** argv) {
   app::TrackService track_service(store, clock, tracks);
   if (demo && !demo_receipt.empty())
     if (auto st = SeedDemoTracks(store, track_service); !st.ok()) return Fail(st);
+  // The dashboards: facts for cases from before they existed, then all of
+  // them in memory, following changes five times a second.
+  if (auto n = lmm.WriteMissingFacts(); !n.ok()) return Fail(n.status());
+  if (auto n = track_service.WriteMissingFacts(); !n.ok()) return Fail(n.status());
+  app::DashboardService dashboard(store, clock, tracks);
+  {
+    const auto started = std::chrono::steady_clock::now();
+    if (auto st = dashboard.Load(); !st.ok()) return Fail(st);
+    spdlog::info(R"({{"msg":"dashboard loaded","facts":{},"ms":{}}})", dashboard.FactCount(),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+  }
+  dashboard.StartFollowing(std::chrono::milliseconds(200));
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
-                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service};
+                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service, &dashboard};
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));

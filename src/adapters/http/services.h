@@ -7,6 +7,7 @@
 #include "adapters/http/http_types.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
+#include "app/dashboard_service.h"
 #include "app/identity_vault.h"
 #include "app/reporter_channel.h"
 #include "app/lmm_service.h"
@@ -33,6 +34,8 @@ struct Services {
   const workflow::TrackCatalogue* tracks = nullptr;
   // Cases on the tracks defined as data (/zaken); null in tests that need none.
   app::TrackService* track_cases = nullptr;
+  // The dashboards (/dashboard); null in tests that need none.
+  app::DashboardService* dashboard = nullptr;
 };
 
 inline constexpr const char* kSessionCookie = "wb_session";

@@ -1279,6 +1279,17 @@ class SqliteStore::Tx final : public StoreTx {
         .Bind(13, dashboard::EncodePairs(delays)).Bind(14, f.updated_at);
     return s.Exec();
   }
+  std::vector<Id> CasesWithoutFacts(std::string_view kind, int limit) override {
+    auto s = Q(kind == "lmm"
+                   ? "SELECT id FROM lmm_cases WHERE id NOT IN (SELECT case_id FROM case_facts WHERE kind='lmm') "
+                     "ORDER BY id LIMIT ?1"
+                   : "SELECT id FROM track_cases WHERE id NOT IN (SELECT case_id FROM case_facts WHERE kind='track') "
+                     "ORDER BY id LIMIT ?1");
+    s.Bind(1, limit);
+    std::vector<Id> out;
+    while (s.Step()) out.push_back(s.Int(0));
+    return out;
+  }
   absl::Status ScanCaseFacts(Instant since, const std::function<void(dashboard::CaseFact&&)>& fn) override {
     auto s = Q("SELECT kind, case_id, track, state, is_open, unit_id, received_on, closed_on, state_since, "
                "days_in_state, next_due, answers, delay_days, updated_at FROM case_facts "

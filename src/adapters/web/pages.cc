@@ -14,6 +14,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   // Before the case routes: /meldingen/:id/berichten is not a workflow step.
   AddCaseChannelRoutes(w, out);
   AddTrackRoutes(w, out);
+  AddDashboardRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);

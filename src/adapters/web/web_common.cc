@@ -69,6 +69,13 @@ std::vector<NavItem> NavFor(const Actor& a) {
     nav.push_back({"/zaken", "nav_track_cases"});
     break;
   }
+  // The dashboards (issue 5): for the roles that steer by them.
+  for (Role r : {Role::kCoordinator, Role::kCentralCounsellor, Role::kVikTeamChief, Role::kManager,
+                 Role::kCompetentAuthority}) {
+    if (!a.Has(r)) continue;
+    nav.push_back({"/dashboard", "nav_dashboard"});
+    break;
+  }
   if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
   if (a.Has(Role::kAdmin) || a.Has(Role::kCoordinator)) nav.push_back({"/beheer", "nav_admin"});
   return nav;

@@ -89,6 +89,8 @@ void AddOtherRoutes(const Web& w, std::vector<http::Route>& out);
 void AddAdminRoutes(const Web& w, std::vector<http::Route>& out);
 void AddStaticRoutes(const Web& w, std::vector<http::Route>& out);
 void AddReporterRoutes(const Web& w, std::vector<http::Route>& out);
+// The dashboards (dashboard_pages.cc): /dashboard.
+void AddDashboardRoutes(const Web& w, std::vector<http::Route>& out);
 
 }  // namespace waarborg::web
 

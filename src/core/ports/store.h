@@ -360,6 +360,9 @@ class StoreTx {
   // Calls `fn` for every fact updated at or after `since` (ms), oldest
   // change first; the dashboards load all (since 0) and then follow changes.
   virtual absl::Status ScanCaseFacts(Instant since, const std::function<void(dashboard::CaseFact&&)>& fn) = 0;
+  // Cases of a kind ("lmm" or "track") without a fact yet (databases from
+  // before the facts existed), at most `limit`.
+  virtual std::vector<Id> CasesWithoutFacts(std::string_view kind, int limit) = 0;
 
   // --- audit trail ---
   // Appends `e`, filling seq, prev_hash and hash (chained to the last event).
