@@ -318,6 +318,25 @@ try {
     await check(`${pathOf(page)} (teamchef VIK, onderzoek)`);
     await submit('#stap-leden button[type=submit]');
     await check(`${pathOf(page)} (teamchef VIK, toevoegen zonder nummer)`);
+    // The dashboard: accessible, and kept current by its script: a case made
+    // meanwhile shows within a second, without reloading by hand.
+    await visit(base, '/dashboard', '/dashboard (teamchef VIK)');
+    const before = await page.getAttribute('#dashboard', 'data-versie');
+    const formPage = await (await page.request.get(`${base}/zaken/nieuw/vik_triage`)).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(formPage)[1];
+    const unit = /name="eenheid"[\s\S]*?<option value="(\d+)"/.exec(formPage)[1];
+    const made = await page.request.post(`${base}/zaken/nieuw/vik_triage`, {
+      form: { csrf, eenheid: unit, samenvatting: 'Signaal voor het dashboard' }, maxRedirects: 0,
+    });
+    assert(made.status() === 303, `the team chief registers a signal (got ${made.status()})`);
+    const started = Date.now();
+    await page.waitForFunction(
+      (v) => document.getElementById('dashboard').getAttribute('data-versie') !== v, before, { timeout: 5000 });
+    const took = Date.now() - started;
+    log(`dashboard updated itself ${took} ms after the change`);
+    assert(took <= 1000, `the dashboard shows a change within a second (took ${took} ms)`);
+    assert((await page.textContent('#dashboard-status')).startsWith('Bijgewerkt om'), 'the page says it was updated');
+    await check('/dashboard (teamchef VIK, bijgewerkt zonder herladen)');
     await context.close();
   }
   {
