@@ -26,7 +26,9 @@
 //     total in both or in neither and chooses complements so that the two
 //     tables together give nothing back. Protecting them one by one is not
 //     safe (test ASecondTableWithTheSameMarginsCannotGiveItBack shows the
-//     attack). Put the shared dimension in the rows.
+//     attack). Put the shared dimension in the rows. A plain list of unit
+//     totals shown beside a unit × month table is such a pair too (a table
+//     whose columns are only the root).
 //
 //  4. One publication per closed period. Count by registration date and
 //     publish a period's table once the period is closed; show the stored

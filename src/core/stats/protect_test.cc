@@ -85,6 +85,19 @@ TEST(StatsProtect, SmallCellIsSuppressedAndTheTotalMinusTheRestCannotGiveItBack1
   EXPECT_EQ(b.hi, 14);
 }
 
+// Two small cells hidden together sum to 5: the total minus the rest gives
+// their sum, so each is at most 4. A partner must be able to give up enough.
+TEST(StatsProtect, TwoSmallCellsDoNotHideEachOther) {
+  const Table t = List({3, 2, 30, 40});
+  const Interval naive = Attacker({SheetHiding(t, {{1, 0}, {2, 0}})}).BoundOf(0, 1, 0);
+  EXPECT_EQ(naive.hi, 4);
+  const PublishedTable p = ProtectAsIs(t);
+  EXPECT_TRUE(p.cell(3, 0).suppressed()) << p.DebugString();
+  EXPECT_EQ(p.cell(4, 0).value(), 40);
+  EXPECT_EQ(p.cell(0, 0).value(), 75);
+  EXPECT_TRUE(Safe(t, p, 5, /*exact=*/true)) << p.DebugString();
+}
+
 TEST(StatsProtect, SmallCellIsSuppressedAndTheTotalMinusTheRestCannotGiveItBack2D) {
   const Table t = Grid({{2, 15, 8}, {11, 20, 7}, {6, 9, 30}});
   // Naive: hiding the 2 alone gives it back through its row and its column.
