@@ -230,7 +230,9 @@ TEST(StatsProtect, ZerosArePublished) {
   const PublishedTable p = ProtectAsIs(t);
   for (int r = 0; r < t.rows().size(); ++r)
     for (int c = 0; c < t.cols().size(); ++c) {
-      if (t.Value(r, c) == 0) EXPECT_EQ(p.cell(r, c).value(), 0) << r << "," << c;
+      if (t.Value(r, c) == 0) {
+        EXPECT_EQ(p.cell(r, c).value(), 0) << r << "," << c;
+      }
     }
   EXPECT_TRUE(p.cell(1, 2).suppressed());
   EXPECT_TRUE(Safe(t, p, 5, /*exact=*/true)) << p.DebugString();
