@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "app/dashboard_tables.h"
@@ -351,6 +352,12 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
     if (u.kind == row_kind && (!scope.unit || ix.Within(id, *scope.unit))) unit_rows.push_back(id);
   std::map<Id, std::size_t> unit_pos;
   for (std::size_t i = 0; i < unit_rows.size(); ++i) unit_pos.emplace(unit_rows[i], i);
+  // Cases and staff above that level (the corps' own staff, a unit's own
+  // office) count under "Overig", so that every total is whole; the column
+  // is dropped again when nothing lands there.
+  const std::size_t other = unit_rows.size();
+  unit_rows.push_back(0);
+  auto unit_label = [&](Id id) { return id == 0 ? std::string("Overig (hoger in de organisatie)") : ix.UnitName(id); };
   // Team -> row, cached.
   std::unordered_map<Id, std::optional<std::size_t>> row_of_unit;
   auto unit_row = [&](Id unit) -> std::optional<std::size_t> {
@@ -359,6 +366,7 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
     std::optional<std::size_t> r;
     if (auto up = ix.Up(unit, row_kind))
       if (auto p = unit_pos.find(*up); p != unit_pos.end()) r = p->second;
+    if (!r) r = other;
     row_of_unit.emplace(unit, r);
     return r;
   };
@@ -366,7 +374,7 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
 
   // One pass over the facts.
   std::map<std::pair<std::size_t, std::uint16_t>, std::int64_t> open_by_state;  // (track, state)
-  std::vector<std::vector<std::int64_t>> open_by_unit(unit_rows.size(), std::vector<std::int64_t>(nt, 0));
+  std::map<std::tuple<std::size_t, std::uint16_t, std::size_t>, std::int64_t> open_state_unit;
   std::vector<std::int64_t> due_week(nt, 0), overdue(nt, 0);
   std::vector<std::vector<std::int64_t>> received_by_month(nt, std::vector<std::int64_t>(12, 0));
   std::vector<std::int64_t> received_by_unit(unit_rows.size(), 0);
@@ -386,7 +394,7 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
     const auto urow = unit_row(r.unit);
     if (r.open) {
       ++open_by_state[{t, r.state}];
-      if (urow) ++open_by_unit[*urow][t];
+      if (urow) ++open_state_unit[{t, r.state, *urow}];
       if (r.next_due != kNone) {
         if (r.next_due < today) ++overdue[t];
         else if (r.next_due <= today + 6) ++due_week[t];
@@ -417,39 +425,48 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
     }
   }
 
+  // Drop "Overig" when nothing landed there.
+  {
+    bool used = received_by_unit[other] > 0;
+    for (const auto& [key, n] : open_state_unit) used |= std::get<2>(key) == other && n > 0;
+    for (const auto& [team, n] : ix.staff_per_team)
+      if (in_scope_unit(team) && unit_row(team) == other) used |= n > 0;
+    if (!used) unit_rows.pop_back();
+  }
   const int th = policy_.threshold;
 
-  // 1. Open cases by track and state: one column; states roll up into their track.
+  // 1. Open cases by track and state (rows; states roll up into their
+  // track) and by unit (columns; the row totals are the open cases per
+  // state): one table, so that its margins are protected with it.
   {
+    // Open cases per (track, state, unit row).
+    std::map<std::tuple<std::size_t, std::uint16_t, std::size_t>, std::int64_t> per_unit;
+    for (const auto& [key, n] : open_state_unit) per_unit[key] = n;
     HierTable h;
-    h.cols = {"Open zaken"};
+    for (Id u : unit_rows) h.cols.push_back(unit_label(u));
+    if (h.cols.empty()) h.cols.push_back("Open zaken");
     for (std::size_t t = 0; t < nt; ++t) {
       const auto parent = h.AddRow(TrackName(tracks_, track_ids[t]), std::nullopt, DrillQuery({{"track", track_ids[t]}}));
       if (const auto* def = tracks_.Find(track_ids[t]))
         for (const auto& st : def->states) {
           if (st.terminal) continue;
-          std::int64_t n = 0;
-          if (auto sid = ix.Find(st.id))
-            if (auto it = open_by_state.find({t, *sid}); it != open_by_state.end()) n = it->second;
           const auto row = h.AddRow(st.label, parent, DrillQuery({{"track", track_ids[t]}, {"state", st.id}}));
-          h.Set(row, 0, n);
+          const auto sid = ix.Find(st.id);
+          for (std::size_t u = 0; u < std::max<std::size_t>(unit_rows.size(), 1); ++u) {
+            std::int64_t n = 0;
+            if (sid && !unit_rows.empty())
+              if (auto it = per_unit.find({t, *sid, u}); it != per_unit.end()) n = it->second;
+            if (sid && unit_rows.empty())
+              if (auto it = open_by_state.find({t, *sid}); it != open_by_state.end()) n = it->second;
+            h.Set(row, u, n);
+            if (!unit_rows.empty() && unit_rows[u] != 0)
+              h.SetDrill(row, u, DrillQuery({{"track", track_ids[t]}, {"state", st.id}, {"unit", std::to_string(unit_rows[u])}}));
+          }
         }
     }
-    v.tables.push_back(h.Publish("open_by_state", "Open zaken per traject en stap", th));
-  }
-  // 2. Open cases by unit and track.
-  if (!unit_rows.empty()) {
-    HierTable h;
-    for (const auto& id : track_ids) h.cols.push_back(TrackName(tracks_, id));
-    for (std::size_t u = 0; u < unit_rows.size(); ++u) {
-      const auto row = h.AddRow(ix.UnitName(unit_rows[u]), std::nullopt, "");
-      for (std::size_t t = 0; t < nt; ++t) {
-        h.Set(row, t, open_by_unit[u][t]);
-        h.SetDrill(row, t, DrillQuery({{"track", track_ids[t]}, {"unit", std::to_string(unit_rows[u])}}));
-      }
-    }
-    v.tables.push_back(h.Publish("open_by_unit", scope.unit ? "Open zaken per district" : "Open zaken per eenheid", th,
-                                 /*with_total_row=*/true, /*with_total_col=*/true));
+    v.tables.push_back(h.Publish("open_by_state",
+                                 scope.unit ? "Open zaken per traject, stap en district" : "Open zaken per traject, stap en eenheid",
+                                 th, {.total_row = true, .total_col = !unit_rows.empty()}));
   }
   // 3. Deadlines.
   {
@@ -462,7 +479,7 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
       h.SetDrill(row, 0, DrillQuery({{"track", track_ids[t]}, {"due", "week"}}));
       h.SetDrill(row, 1, DrillQuery({{"track", track_ids[t]}, {"due", "overdue"}}));
     }
-    v.tables.push_back(h.Publish("deadlines", "Termijnen: deze week en verlopen", th, /*with_total_row=*/true));
+    v.tables.push_back(h.Publish("deadlines", "Termijnen: deze week en verlopen", th, {.total_row = true}));
   }
   // 4. Turnaround per track and step, against the norm.
   {
@@ -513,22 +530,26 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
   if (!delays.empty()) {
     HierTable h;
     h.cols = {"Zaken"};
-    std::vector<std::pair<std::string, std::int64_t>> days;
+    std::vector<std::int64_t> days;
     for (const auto& [kind, acc] : delays) {
       const auto row = h.AddRow(OptionLabel(tracks_, "delay_reason", ix.strings[kind]), std::nullopt, "");
       h.Set(row, 0, acc.first);
-      days.emplace_back(ix.strings[kind], acc.second);
+      days.push_back(acc.second);
     }
-    DashboardTable tab = h.Publish("delays", Cat("Vertragers in zaken afgesloten in ", year), th, true);
+    std::vector<int> asked;
+    DashboardTable tab = h.Publish("delays", Cat("Vertragers in zaken afgesloten in ", year), th, {.total_row = true}, &asked);
     // The days of a kind are shown only where its number of cases is.
     tab.col_labels.push_back("Dagen");
     for (std::size_t i = 0; i < tab.cells.size(); ++i) {
       DashboardCell c;
-      if (i < days.size() && tab.cells[i][0].value) c.value = static_cast<double>(days[i].second);
-      if (i == days.size() && tab.cells[i][0].value) {
-        double sum = 0;
-        for (const auto& d : days) sum += static_cast<double>(d.second);
-        c.value = sum;
+      if (tab.cells[i][0].value) {
+        if (asked[i] >= 0) {
+          c.value = static_cast<double>(days[static_cast<std::size_t>(asked[i])]);
+        } else if (tab.row_labels[i] == "Totaal") {
+          double sum = 0;
+          for (auto d : days) sum += static_cast<double>(d);
+          c.value = sum;
+        }
       }
       tab.cells[i].push_back(c);
     }
@@ -542,22 +563,24 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
       const auto row = h.AddRow(TrackName(tracks_, track_ids[t]), std::nullopt, "");
       for (int m = 0; m < 12; ++m) h.Set(row, static_cast<std::size_t>(m), received_by_month[t][m]);
     }
-    v.tables.push_back(h.Publish("trend", Cat("Nieuwe zaken per maand in ", year), th, true, true));
+    v.tables.push_back(h.Publish("trend", Cat("Nieuwe zaken per maand in ", year), th, {.total_row = true, .total_col = true}));
   }
   // 7. Per 1,000 staff, and staff per counsellor.
   if (!unit_rows.empty()) {
     std::vector<std::int64_t> staff(unit_rows.size(), 0), vps(unit_rows.size(), 0);
     for (const auto& [team, n] : ix.staff_per_team)
-      if (auto r = unit_row(team)) staff[*r] += n;
+      if (auto r = unit_row(team); r && *r < unit_rows.size() && in_scope_unit(team)) staff[*r] += n;
     for (const auto& [team, n] : ix.counsellors_per_team)
-      if (auto r = unit_row(team)) vps[*r] += n;
+      if (auto r = unit_row(team); r && *r < unit_rows.size() && in_scope_unit(team)) vps[*r] += n;
     HierTable h;
     h.cols = {"Nieuwe zaken"};
     for (std::size_t u = 0; u < unit_rows.size(); ++u) {
-      const auto row = h.AddRow(ix.UnitName(unit_rows[u]), std::nullopt, "");
+      const auto row = h.AddRow(unit_label(unit_rows[u]), std::nullopt, "");
       h.Set(row, 0, received_by_unit[u]);
     }
-    DashboardTable tab = h.Publish("per_1000", Cat("Nieuwe zaken per 1.000 medewerkers in ", year), th, true);
+    std::vector<int> asked;
+    DashboardTable tab = h.Publish("per_1000", Cat("Nieuwe zaken per 1.000 medewerkers in ", year), th, {.total_row = true},
+                                   &asked);
     // Staff numbers are the organisation's size, not about anyone's case.
     tab.col_labels = {"Medewerkers", "Nieuwe zaken", "Per 1.000 medewerkers", "Vertrouwenspersonen",
                       "Medewerkers per vertrouwenspersoon"};
@@ -567,8 +590,13 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
       vp_total += vps[u];
     }
     for (std::size_t i = 0; i < tab.cells.size(); ++i) {
-      const std::int64_t s = i < unit_rows.size() ? staff[i] : staff_total;
-      const std::int64_t n = i < unit_rows.size() ? vps[i] : vp_total;
+      const bool total = tab.row_labels[i] == "Totaal";
+      if (!total && asked[i] < 0) {  // merged by the protection: no staff figures of its own
+        tab.cells[i].resize(5);
+        continue;
+      }
+      const std::int64_t s = total ? staff_total : staff[static_cast<std::size_t>(asked[i])];
+      const std::int64_t n = total ? vp_total : vps[static_cast<std::size_t>(asked[i])];
       const DashboardCell cases = tab.cells[i][0];
       DashboardCell per;
       if (cases.value && s > 0) per.value = std::round(*cases.value * 10000.0 / static_cast<double>(s)) / 10.0;
@@ -594,7 +622,7 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
       for (std::size_t c = 0; c < ranks.size(); ++c)
         if (auto it = penalties.find({p, ranks[c]}); it != penalties.end()) h.Set(row, c, it->second);
     }
-    v.tables.push_back(h.Publish("penalties", Cat("Straffen naar rangcategorie, ", year), th, true, true));
+    v.tables.push_back(h.Publish("penalties", Cat("Straffen naar rangcategorie, ", year), th, {.total_row = true, .total_col = true}));
   }
   return v;
 }

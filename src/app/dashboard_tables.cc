@@ -3,62 +3,10 @@
 #include <algorithm>
 
 #include "core/common/strings.h"
+#include "core/stats/protect.h"
+#include "core/stats/table.h"
 
 namespace waarborg::app {
-
-namespace {
-
-struct Constraint {
-  std::size_t parent;
-  std::vector<std::size_t> children;
-};
-
-// Small-cell suppression with complementary suppression over every
-// constraint (parent = sum of children): a sensitive cell (0 < n < t) is
-// hidden; then in every constraint with hidden cells, at least two are
-// hidden and the hidden children sum to at least t, hiding the smallest
-// other positive cell (or the parent) until nothing changes.
-std::vector<bool> Protect(const std::vector<std::int64_t>& v, const std::vector<Constraint>& cons, int t) {
-  std::vector<bool> hidden(v.size(), false);
-  for (std::size_t i = 0; i < v.size(); ++i) hidden[i] = v[i] > 0 && v[i] < t;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (const auto& c : cons) {
-      std::size_t n_hidden = hidden[c.parent] ? 1 : 0;
-      std::int64_t hidden_mass = 0;
-      for (auto ch : c.children)
-        if (hidden[ch]) {
-          ++n_hidden;
-          hidden_mass += v[ch];
-        }
-      if (n_hidden == 0) continue;
-      const bool exact = n_hidden == 1;
-      const bool too_small = !hidden[c.parent] && hidden_mass < t;
-      if (!exact && !too_small) continue;
-      // The smallest positive visible child; else the parent.
-      std::optional<std::size_t> pick;
-      for (auto ch : c.children)
-        if (!hidden[ch] && v[ch] > 0 && (!pick || v[ch] < v[*pick])) pick = ch;
-      if (!pick && !hidden[c.parent]) pick = c.parent;
-      if (!pick) {
-        // Only zeros are left visible: a zero tells nothing about anyone,
-        // but it pins the sum; hide one zero child as well.
-        for (auto ch : c.children)
-          if (!hidden[ch]) {
-            pick = ch;
-            break;
-          }
-      }
-      if (pick) {
-        hidden[*pick] = true;
-        changed = true;
-      }
-    }
-  }
-  return hidden;
-}
-
-}  // namespace
 
 std::size_t HierTable::AddRow(std::string label, std::optional<std::size_t> parent, std::string drill) {
   Row r;
@@ -81,87 +29,85 @@ void HierTable::SetDrill(std::size_t row, std::size_t col, std::string drill) {
   r.drills[col] = std::move(drill);
 }
 
-DashboardTable HierTable::Publish(std::string id, std::string title, int threshold, bool with_total_row,
-                                  bool with_total_col) const {
-  const std::size_t nc = cols.size() + (with_total_col ? 1 : 0);
-  const std::size_t nr = rows_.size() + (with_total_row ? 1 : 0);
-  // Values: leaves as set; parents (and totals) as sums.
-  std::vector<std::vector<std::int64_t>> val(nr, std::vector<std::int64_t>(nc, 0));
+DashboardTable HierTable::Publish(std::string id, std::string title, int threshold, const Options& o,
+                                  std::vector<int>* asked_row) const {
+  // The asked table: rows under the grand total, columns under the row total.
+  stats::Dimension rows("Totaal"), columns("Totaal");
+  std::vector<int> row_node(rows_.size());
   std::vector<bool> has_children(rows_.size(), false);
-  for (const auto& r : rows_)
-    if (r.parent) has_children[*r.parent] = true;
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    row_node[i] = rows.Add(rows_[i].parent ? row_node[*rows_[i].parent] : 0, rows_[i].label);
+    if (rows_[i].parent) has_children[*rows_[i].parent] = true;
+  }
+  std::vector<int> col_node(cols.size());
+  for (std::size_t c = 0; c < cols.size(); ++c) col_node[c] = columns.Add(0, cols[c]);
+  stats::Table table(rows, columns);
   for (std::size_t i = 0; i < rows_.size(); ++i)
     if (!has_children[i])
-      for (std::size_t c = 0; c < cols.size() && c < rows_[i].values.size(); ++c) val[i][c] = rows_[i].values[c];
-  // Parents from the bottom up (children come after their parent).
-  for (std::size_t i = rows_.size(); i-- > 0;)
-    if (rows_[i].parent)
-      for (std::size_t c = 0; c < cols.size(); ++c) val[*rows_[i].parent][c] += val[i][c];
-  if (with_total_row)
-    for (std::size_t i = 0; i < rows_.size(); ++i)
-      if (!rows_[i].parent)
-        for (std::size_t c = 0; c < cols.size(); ++c) val[nr - 1][c] += val[i][c];
-  if (with_total_col)
-    for (std::size_t i = 0; i < nr; ++i)
-      for (std::size_t c = 0; c < cols.size(); ++c) val[i][nc - 1] += val[i][c];
+      for (std::size_t c = 0; c < cols.size() && c < rows_[i].values.size(); ++c)
+        (void)table.Set(row_node[i], col_node[c], rows_[i].values[c]);
+  stats::Policy policy;
+  policy.threshold = threshold;
+  policy.counted = o.counted;
+  const stats::PublishedTable pub = stats::Protect(table, policy);
 
-  // Constraints over the flattened cells.
-  auto at = [&](std::size_t r, std::size_t c) { return r * nc + c; };
-  std::vector<Constraint> cons;
-  for (std::size_t p = 0; p < rows_.size(); ++p) {
-    if (!has_children[p]) continue;
-    for (std::size_t c = 0; c < nc; ++c) {
-      Constraint k{at(p, c), {}};
-      for (std::size_t i = 0; i < rows_.size(); ++i)
-        if (rows_[i].parent == p) k.children.push_back(at(i, c));
-      cons.push_back(std::move(k));
-    }
+  // What asked for each published row and column (for the drill-down).
+  const auto& prow = pub.rows();
+  const auto& pcol = pub.cols();
+  std::vector<int> row_asker(static_cast<std::size_t>(prow.size()), -1), col_asker(static_cast<std::size_t>(pcol.size()), -1);
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const int p = pub.row_of(row_node[i]);
+    if (p > 0 && !pub.row_merged(p)) row_asker[static_cast<std::size_t>(p)] = static_cast<int>(i);
   }
-  if (with_total_row)
-    for (std::size_t c = 0; c < nc; ++c) {
-      Constraint k{at(nr - 1, c), {}};
-      for (std::size_t i = 0; i < rows_.size(); ++i)
-        if (!rows_[i].parent) k.children.push_back(at(i, c));
-      cons.push_back(std::move(k));
-    }
-  if (with_total_col)
-    for (std::size_t r = 0; r < nr; ++r) {
-      Constraint k{at(r, nc - 1), {}};
-      for (std::size_t c = 0; c + 1 < nc; ++c) k.children.push_back(at(r, c));
-      cons.push_back(std::move(k));
-    }
-  std::vector<std::int64_t> flat(nr * nc);
-  for (std::size_t r = 0; r < nr; ++r)
-    for (std::size_t c = 0; c < nc; ++c) flat[at(r, c)] = val[r][c];
-  const auto hidden = Protect(flat, cons, threshold);
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    const int p = pub.col_of(col_node[c]);
+    if (p > 0 && !pub.col_merged(p)) col_asker[static_cast<std::size_t>(p)] = static_cast<int>(c);
+  }
+
+  // The published rows in tree order, the grand total last when asked for
+  // (or alone when nothing else is left); the same for columns.
+  std::vector<int> out_rows, out_cols;
+  for (int n : prow.PreOrder())
+    if (n != 0) out_rows.push_back(n);
+  if (o.total_row || out_rows.empty()) out_rows.push_back(0);
+  for (int n : pcol.PreOrder())
+    if (n != 0) out_cols.push_back(n);
+  if (o.total_col || out_cols.empty()) out_cols.push_back(0);
 
   DashboardTable t;
   t.id = std::move(id);
   t.title = std::move(title);
-  t.col_labels = cols;
-  if (with_total_col) t.col_labels.push_back("Totaal");
+  t.note = pub.note();
+  for (int c : out_cols) t.col_labels.push_back(c == 0 ? std::string("Totaal") : pcol.label(c));
   bool any_hidden = false;
-  for (std::size_t r = 0; r < nr; ++r) {
-    const bool total = r == rows_.size();
-    t.row_labels.push_back(total ? std::string("Totaal")
-                                 : (rows_[r].parent ? Cat("  ", rows_[r].label) : rows_[r].label));
-    std::vector<DashboardCell> row(nc);
-    for (std::size_t c = 0; c < nc; ++c) {
-      if (hidden[at(r, c)]) {
+  for (int r : out_rows) {
+    const int asker = row_asker[static_cast<std::size_t>(r)];
+    if (asked_row) asked_row->push_back(asker);
+    const std::string label = r == 0 ? std::string("Totaal") : prow.label(r);
+    t.row_labels.push_back(r != 0 && prow.depth(r) >= 2 ? Cat("  ", label) : label);
+    std::vector<DashboardCell> row;
+    for (int c : out_cols) {
+      DashboardCell cell;
+      const stats::PublishedCell pc = pub.cell(r, c);
+      if (pc.suppressed()) {
         any_hidden = true;
-        continue;  // the value never leaves this function
+      } else {
+        cell.value = static_cast<double>(*pc.value());
+        if (asker >= 0 && *pc.value() > 0) {
+          const Row& ar = rows_[static_cast<std::size_t>(asker)];
+          const int ac = c == 0 ? -1 : col_asker[static_cast<std::size_t>(c)];
+          if (ac >= 0 && static_cast<std::size_t>(ac) < ar.drills.size() && !ar.drills[static_cast<std::size_t>(ac)].empty())
+            cell.drill = ar.drills[static_cast<std::size_t>(ac)];
+          else if (!ar.drill.empty())
+            cell.drill = ar.drill;
+        }
       }
-      row[c].value = static_cast<double>(val[r][c]);
-      if (!total && val[r][c] > 0) {
-        if (c < cols.size() && c < rows_[r].drills.size() && !rows_[r].drills[c].empty()) row[c].drill = rows_[r].drills[c];
-        else if (!rows_[r].drill.empty()) row[c].drill = rows_[r].drill;
-      }
+      row.push_back(std::move(cell));
     }
     t.cells.push_back(std::move(row));
   }
-  if (any_hidden)
-    t.note = Cat("Aantallen onder de ", threshold,
-                 " en de cijfers waaruit ze terug te rekenen zijn, worden niet getoond (<", threshold, ").");
+  if (any_hidden) t.note = t.note.empty() ? std::string(stats::kSuppressedLegendNl)
+                                          : Cat(t.note, " ", stats::kSuppressedLegendNl);
   return t;
 }
 

@@ -1,6 +1,6 @@
-// Building the dashboard's tables: rows that roll up into parent rows, an
-// optional total row and column, and publication through the anonymity rule
-// (every cell of one table protected together with its margins).
+// Building the dashboard's count tables: rows that roll up into parent rows
+// (and into the grand total), flat columns, published through core/stats as
+// one protected table with all its margins (issue 5 §3).
 #pragma once
 
 #include <cstdint>
@@ -22,10 +22,16 @@ class HierTable {
   void Set(std::size_t row, std::size_t col, std::int64_t n);
   void SetDrill(std::size_t row, std::size_t col, std::string drill);
 
-  // The published table: parents summed, the total row ("Totaal") and column
-  // added when asked, then protected as one (core/stats).
-  DashboardTable Publish(std::string id, std::string title, int threshold, bool with_total_row = false,
-                         bool with_total_col = false) const;
+  struct Options {
+    bool total_row = false;  // show the grand total row ("Totaal")
+    bool total_col = false;  // show the row totals as a last column
+    std::string counted = "zaken";  // for the notes
+  };
+  // The published table. The protection may fall back (rows merged, only
+  // the totals, or nothing) with a Dutch note; `asked_row` then tells, per
+  // published row, which row asked for it (-1: a total or merged row).
+  DashboardTable Publish(std::string id, std::string title, int threshold, const Options& o,
+                         std::vector<int>* asked_row = nullptr) const;
 
  private:
   struct Row {
