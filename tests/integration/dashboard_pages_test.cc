@@ -17,6 +17,16 @@
 namespace waarborg::testing {
 namespace {
 
+// Issue 5 §2: a change shows within a second. Under the sanitizers the
+// server runs several times slower; there the test checks that the change
+// arrives at all, with room, and the figure itself is measured on a normal
+// build (here and in bench/, docs/performance.md).
+#ifdef WAARBORG_SANITIZED
+constexpr auto kShownWithin = std::chrono::seconds(4);
+#else
+constexpr auto kShownWithin = std::chrono::seconds(1);
+#endif
+
 class DashboardPages : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { server_ = new Server(); }
@@ -88,22 +98,30 @@ TEST_F(DashboardPages, TeamChiefSeesVikFiguresAndANewCaseShowsWithinASecond) {
                                                                   {"samenvatting", "Signaal " + std::to_string(i)}});
     ASSERT_EQ(created.status, 303) << created.body;
   }
+  // The version moves with each refresh, and a refresh may fall between two
+  // of the five writes: wait for the figures that hold all five, not for the
+  // first move of the version.
   const auto written = std::chrono::steady_clock::now();
-  long long after = before;
-  while (after == before && std::chrono::steady_clock::now() - written < std::chrono::seconds(3)) {
+  Response reloaded;
+  std::vector<long long> open;
+  bool moved = false;
+  while (std::chrono::steady_clock::now() - written < std::chrono::seconds(5)) {
+    moved = moved || Version(chief) > before;
+    if (moved) {
+      reloaded = chief.Get("/dashboard");
+      open = Numbers(reloaded.body, "open_by_state");
+      if (open == std::vector<long long>{7}) break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    after = Version(chief);
   }
   const auto took = std::chrono::steady_clock::now() - written;
-  EXPECT_GT(after, before);
-  EXPECT_LT(took, std::chrono::seconds(1)) << "the change took "
-                                           << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                                           << " ms to reach the dashboard";
-  Response reloaded = chief.Get("/dashboard");
+  EXPECT_TRUE(moved) << "the version the page's script follows never moved";
+  EXPECT_LT(took, kShownWithin) << "the change took "
+                                << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                                << " ms to reach the dashboard";
   // VIK now has the demo's triage and investigation and the five: 7 open.
   // With two single cases beside five, the protection shows only the total
   // (and says so): splitting would expose the two.
-  const auto open = Numbers(reloaded.body, "open_by_state");
   EXPECT_EQ(open, (std::vector<long long>{7})) << reloaded.body;
   EXPECT_TRUE(Contains(reloaded.body, "alleen het totaal")) << "the note says why";
 
