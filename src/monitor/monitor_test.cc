@@ -252,13 +252,50 @@ TEST(MonitorRules, OffRosterUnexplainedLookupGivesEvidence) {
 TEST(MonitorRules, LeaveUnexplainedLookupGivesEvidence) {
   Context ctx = MakeContext();
   ctx.staff["u1"].leave = {{kT0 - kDay, kT0 + kDay}};
+  ctx.staff["u1"].roster.clear();
   EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain")), kRuleOnLeave));
+}
+
+TEST(MonitorRules, LookupInARosteredShiftIsNotOnLeave) {
+  Context ctx = MakeContext();
+  ctx.staff["u1"].leave = {{kT0 - kDay, kT0 + kDay}};  // the shift at kT0 runs into the leave
+  EXPECT_FALSE(HasRule(RunRules(ctx, View("S-plain")), kRuleOnLeave));
 }
 
 TEST(MonitorRules, NightUnexplainedLookupGivesEvidence) {
   Context ctx = MakeContext();
   // 02:30 local time = 01:30 UTC.
   EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain", 20780 * kDay + 5400)), kRuleNight));
+}
+
+// A region the user never looked up before: one look-up there is everyday
+// work; two different people there without a work relation on one day are a
+// series, and then both count.
+TEST(MonitorRules, RareRegionIsEvidenceOnlyForASeriesOnOneDay) {
+  Context ctx = MakeContext();
+  ctx.AddSubject({"S-far1", "de boer", "u9kaaa"});
+  ctx.AddSubject({"S-far2", "peters", "u9kbbb"});
+  ctx.AddSubject({"S-far3", "hendriks", "u9mccc"});
+  ctx.Index();
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  auto run = [&](const LookupEvent& e) { return rules.OnEvent(e, ex.Explain(e)); };
+  // Eight days of ordinary work in the home region establish the user.
+  for (int d = 0; d < 8; ++d) {
+    run(View("S-case", kT0 + d * kDay));
+    rules.EndDay(rules.LocalDay(kT0 + d * kDay));
+  }
+  const std::int64_t t = kT0 + 8 * kDay;
+  EXPECT_FALSE(HasRule(run(View("S-far1", t)), kRuleRareRegion)) << "one look-up is not a series";
+  EXPECT_FALSE(HasRule(run(View("S-far1", t + 60)), kRuleRareRegion)) << "the same person again is not a series";
+  EXPECT_FALSE(HasRule(run(View("S-far3", t + 90)), kRuleRareRegion)) << "another region starts its own series";
+  auto series = run(View("S-far2", t + 120));
+  int hits = 0;
+  for (const auto& ev : series) hits += ev.rule == kRuleRareRegion;
+  EXPECT_EQ(hits, 2) << "the held-back first look-up counts with the second";
+  // The next day the region is known: no evidence.
+  rules.EndDay(rules.LocalDay(t));
+  EXPECT_FALSE(HasRule(run(View("S-far1", t + kDay)), kRuleRareRegion));
 }
 
 TEST(MonitorRules, MedianMadIsRobust) {

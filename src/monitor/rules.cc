@@ -51,8 +51,10 @@ void Rules::TimeRules(const LookupEvent& e, const StaffMember* staff, std::strin
   const int hour = static_cast<int>((local % 86400) / 3600);
   const std::string when = FormatUtcTime(local).substr(0, 16);
   const std::string clears = "verklaard als er voor dit moment een dienst, oproep of zaak is vastgelegd";
+  // On leave only when no shift was rostered at that moment: a night shift
+  // that runs into the first day of leave is work, not leave.
   bool on_leave = false;
-  if (staff && AnyContains(staff->leave, e.time, 0)) {
+  if (staff && AnyContains(staff->leave, e.time, 0) && !AnyContains(staff->roster, e.time, 0)) {
     on_leave = true;
     out.push_back({std::string(kRuleOnLeave), cfg_.pts_on_leave, std::string(subject), e.time,
                    Cat("Opvraging tijdens verlof (", when, ") zonder werkrelatie."), clears});
@@ -113,8 +115,21 @@ void Rules::SubjectRules(const LookupEvent& e, const StaffMember* staff, const S
     auto seen = st.regions.find(region);
     const bool new_today = seen == st.regions.end() || seen->second == st.today;
     if (established && !home_region && new_today) {
-      add(kRuleRareRegion, cfg_.pts_rare_region,
-          Cat("Eerste opvraging in regio ", region, " (", v.subject, ") zonder werkrelatie."));
+      auto& today = st.new_regions_today[region];
+      if (std::find(today.subjects.begin(), today.subjects.end(), v.subject) != today.subjects.end()) return;
+      today.subjects.push_back(v.subject);
+      Evidence ev{std::string(kRuleRareRegion), cfg_.pts_rare_region, v.subject, e.time,
+                  Cat("Opvraging van ", v.subject, " in regio ", region,
+                      ", waar de medewerker niet eerder opvroeg, als deel van een reeks van ", today.subjects.size(),
+                      " op één dag, zonder werkrelatie."),
+                  clears};
+      if (today.subjects.size() < cfg_.rare_region_min_subjects) {
+        today.held.push_back(std::move(ev));
+      } else {
+        for (auto& held : today.held) out.push_back(std::move(held));
+        today.held.clear();
+        out.push_back(std::move(ev));
+      }
     }
   }
 }
@@ -132,6 +147,7 @@ std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& v
     st.new_terminal.clear();
     st.new_terminal_times.clear();
     st.takeover_reported = false;
+    st.new_regions_today.clear();
   }
   const StaffMember* staff = ctx_.FindStaff(e.user);
   if (st.role_unit.empty()) st.role_unit = Cat(staff ? staff->role : e.role, "|", staff ? staff->unit : e.unit);

@@ -51,6 +51,10 @@ struct RuleConfig {
   std::int64_t roster_slack_s = 3600;  // before and after a shift still counts as on duty
   std::size_t near_home_prefix = 5;    // shared geohash characters (~5 km)
   std::size_t region_prefix = 3;       // geohash characters of a "region"
+  // A region new to the user is evidence only from this many distinct
+  // unexplained subjects there on one day: a single look-up elsewhere is
+  // everyday work (a plate from another region), a series is the pattern.
+  std::size_t rare_region_min_subjects = 2;
   int learning_days = 7;               // days of history before baseline rules fire
   int baseline_days = 28;
   double volume_z = 5.0;               // robust z above which volume is evidence
@@ -105,6 +109,13 @@ class Rules {
     std::deque<int> history;  // unexplained look-ups of past active days
     std::unordered_set<std::string> terminals;
     std::unordered_map<std::string, std::int64_t> regions;  // region -> first day seen
+    // Today's unexplained subjects per region new to the user, and the
+    // evidence held back until the series is long enough.
+    struct NewRegionToday {
+      std::vector<std::string> subjects;
+      std::vector<Evidence> held;
+    };
+    std::unordered_map<std::string, NewRegionToday> new_regions_today;
     std::string new_terminal;                 // unknown terminal used today
     std::deque<std::int64_t> new_terminal_times;
     bool takeover_reported = false;

@@ -33,6 +33,8 @@ struct Result {
   int innocent = 0;
   double engine_s = 0;
   std::int64_t events = 0;
+  // Which rules raised the flags on innocent staff, by set of rule ids.
+  std::map<std::string, int> innocent_rule_sets;
 };
 
 Result Run(const SynthConfig& sc, double budget, int window_days) {
@@ -42,10 +44,16 @@ Result Run(const SynthConfig& sc, double budget, int window_days) {
   ec.scoring.mode = Mode::kDetection;
   ec.scoring.flags_per_day = budget * sc.staff / 1000.0;
   std::unordered_map<std::string, std::vector<int>> flag_days;  // pseudonym -> 0-based days
+  std::unordered_map<std::string, std::vector<std::string>> flag_rules;  // pseudonym -> rule sets
   int flags = 0;
   Engine engine(synth.context(), ec, [&](const DayReport& r) {
     for (const auto& f : r.flags) {
       flag_days[f.user].push_back(static_cast<int>(f.day - sc.first_day));
+      std::set<std::string> rules;
+      for (const auto& ev : f.evidence) rules.insert(ev.rule);
+      std::string key;
+      for (const auto& rule : rules) key += (key.empty() ? "" : " + ") + rule;
+      flag_rules[f.user].push_back(std::move(key));
       ++flags;
     }
   });
@@ -91,7 +99,10 @@ Result Run(const SynthConfig& sc, double budget, int window_days) {
   for (const auto& [user, days] : true_days) res.true_flags += static_cast<int>(days.size());
   res.innocent = sc.staff - static_cast<int>(scenario_users.size());
   for (const auto& [user, days] : flag_days) {
-    if (!days.empty() && !scenario_users.contains(user)) ++res.innocent_flagged;
+    if (!days.empty() && !scenario_users.contains(user)) {
+      ++res.innocent_flagged;
+      for (const auto& key : flag_rules[user]) ++res.innocent_rule_sets[key];
+    }
   }
   return res;
 }
@@ -103,11 +114,13 @@ int main(int argc, char** argv) {
   SynthConfig sc;
   int window = 14;
   std::vector<double> budgets = {0.25, 0.5, 1.0};
+  bool why_innocent = false;
   app.add_option("--staff", sc.staff, "number of staff")->capture_default_str();
   app.add_option("--days", sc.days, "number of days")->capture_default_str();
   app.add_option("--seed", sc.seed, "random seed")->capture_default_str();
   app.add_option("--window", window, "days after a scenario starts in which a flag counts")->capture_default_str();
   app.add_option("--budgets", budgets, "flags per 1,000 staff per day")->capture_default_str();
+  app.add_flag("--why-innocent", why_innocent, "list the rule combinations behind the flags on innocent staff");
   CLI11_PARSE(app, argc, argv);
 
   std::printf("staff %d, days %d, seed %llu, detection window %d days\n", sc.staff, sc.days,
@@ -130,6 +143,13 @@ int main(int argc, char** argv) {
     for (const auto& [name, p] : r.per_scenario) {
       std::printf("    %-28s %d/%d = %.2f\n", name.c_str(), p.first, p.second,
                   p.second ? static_cast<double>(p.first) / p.second : 0.0);
+    }
+    if (why_innocent) {
+      std::vector<std::pair<int, std::string>> sets;
+      for (const auto& [k, n] : r.innocent_rule_sets) sets.push_back({n, k});
+      std::sort(sets.rbegin(), sets.rend());
+      std::printf("  flags on innocent staff by rules:\n");
+      for (const auto& [n, k] : sets) std::printf("    %5d  %s\n", n, k.c_str());
     }
   }
   return 0;
