@@ -114,7 +114,8 @@ learning::CaseMaterial MaterialOf(StoreTx& tx, const TrackCase& c, const std::ve
 
 // The checker's findings on `texts`, against the source of learning case `lc`.
 absl::StatusOr<std::vector<Finding>> FindingsOf(StoreTx& tx, const LearningCase& lc, const LearningTexts& texts,
-                                                const workflow::TrackCatalogue& tracks, const learning::Policy& policy) {
+                                                const workflow::TrackCatalogue& tracks,
+                                                const learning::Policy& policy) {
   ASSIGN_OR_RETURN(learning::LearningSource src, tx.GetLearningSource(lc.id));
   ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(src.case_id));
   const TrackDefinition* def = tracks.Find(c.track);
@@ -201,8 +202,7 @@ absl::StatusOr<Id> LearningService::StartDraft(const Actor& actor, Id track_case
           "leercasus over deze zaak.");
     const auto steps = tx.ListTrackSteps(c.id);
     const learning::Place place = learning::GeneralisePlace(OrgOf(tx), c.unit_id, policy_);
-    const learning::Draft draft =
-        learning::BuildDraft(c, steps, *def, place, policy_, DateInAmsterdam(now));
+    const learning::Draft draft = learning::BuildDraft(c, steps, *def, place, policy_, DateInAmsterdam(now));
     LearningCase lc;
     lc.state = LearningState::kDraft;
     lc.track = draft.track;
@@ -463,13 +463,15 @@ absl::Status LearningService::Return(const Actor& actor, Id id, std::int64_t ver
     const bool author = IsStaff(actor) && lc.author == actor.person_id;
     if (!IsApproverOf(actor, def) || author) {
       denied = author || IsApproverOf(actor, def) || lc.state == LearningState::kPublished
-                   ? Forbidden("Alleen een tweede persoon die leercasussen van dit soort zaken goedkeurt, kan hem "
-                               "terugsturen.")
+                   ? Forbidden(
+                         "Alleen een tweede persoon die leercasussen van dit soort zaken goedkeurt, kan hem "
+                         "terugsturen.")
                    : NotFound(kNotFound);
       return absl::OkStatus();
     }
     if (lc.version != version) return Stale("Deze leercasus is intussen gewijzigd. Laad de pagina opnieuw.");
-    if (lc.state != LearningState::kSubmitted) return Conflict("Alleen een ingediende leercasus kan worden teruggestuurd.");
+    if (lc.state != LearningState::kSubmitted)
+      return Conflict("Alleen een ingediende leercasus kan worden teruggestuurd.");
     lc.state = LearningState::kDraft;
     lc.return_reason = why;
     lc.updated_at = now;

@@ -45,9 +45,9 @@ struct LearningCaseView {
   std::string track_name;     // the kind of case, in Dutch
   std::string state_label;
   bool is_author = false;
-  bool is_approver = false;   // may approve or send back learning cases of this kind
-  bool may_edit = false;      // the author, while a draft
-  bool may_decide = false;    // an approver other than the author, while submitted
+  bool is_approver = false;  // may approve or send back learning cases of this kind
+  bool may_edit = false;     // the author, while a draft
+  bool may_decide = false;   // an approver other than the author, while submitted
   // For the author and the approvers only.
   std::string source_reference;  // e.g. "ONZ-2025-0042"
   Id source_case_id = 0;
@@ -71,9 +71,9 @@ struct LearningLists {
 // What the case page offers about learning cases.
 struct LearningOffer {
   bool may_start = false;
-  std::string not_yet;          // why not yet (Dutch), when the viewer handles the case but it is not advanced enough
-  bool needs_consent = false;   // the case has a complainant
-  std::vector<Id> existing;     // learning cases from this case the viewer may open
+  std::string not_yet;         // why not yet (Dutch), when the viewer handles the case but it is not advanced enough
+  bool needs_consent = false;  // the case has a complainant
+  std::vector<Id> existing;    // learning cases from this case the viewer may open
 };
 
 // Refused for findings: InvalidArgument (422) with this message; the

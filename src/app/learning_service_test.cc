@@ -33,8 +33,9 @@ class LearningServiceTest : public ::testing::Test {
     std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-learning-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    auto s = SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
+    auto s =
+        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
+                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
     auto tracks = workflow_files::LoadAllTracks(std::string(WAARBORG_SOURCE_DIR) + "/workflows/tracks",
@@ -44,18 +45,20 @@ class LearningServiceTest : public ::testing::Test {
     clock_.Set(kMon23Nov2026);
     tracks_ = std::make_unique<TrackService>(*store_, clock_, catalogue_);
     svc_ = std::make_unique<LearningService>(*store_, clock_, catalogue_);
-    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(unit_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
-      ASSIGN_OR_RETURN(team_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_}));
-      counsellor_ = Make(tx, "vp", "Fatima El Amrani", {Role::kCounsellor});
-      counsellor2_ = Make(tx, "vp2", "Johan Post", {Role::kCounsellor});
-      cvp_ = Make(tx, "cvp", "Peter Bos", {Role::kCentralCounsellor});
-      cvp2_ = Make(tx, "cvp2", "Ilse Brouwer", {Role::kCentralCounsellor});
-      vik_chief_ = Make(tx, "teamchef", "Erik Dijkstra", {Role::kVikTeamChief});
-      employee_ = Make(tx, "medewerker", "Sanne Kuipers", {Role::kEmployee});
-      complainant_ = Make(tx, "klager", "Mila Jansen", {Role::kEmployee});
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(store_
+                    ->Transact([&](StoreTx& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(unit_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
+                      ASSIGN_OR_RETURN(team_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_}));
+                      counsellor_ = Make(tx, "vp", "Fatima El Amrani", {Role::kCounsellor});
+                      counsellor2_ = Make(tx, "vp2", "Johan Post", {Role::kCounsellor});
+                      cvp_ = Make(tx, "cvp", "Peter Bos", {Role::kCentralCounsellor});
+                      cvp2_ = Make(tx, "cvp2", "Ilse Brouwer", {Role::kCentralCounsellor});
+                      vik_chief_ = Make(tx, "teamchef", "Erik Dijkstra", {Role::kVikTeamChief});
+                      employee_ = Make(tx, "medewerker", "Sanne Kuipers", {Role::kEmployee});
+                      complainant_ = Make(tx, "klager", "Mila Jansen", {Role::kEmployee});
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
   void TearDown() override {
     svc_.reset();
@@ -82,11 +85,13 @@ class LearningServiceTest : public ::testing::Test {
 
   std::int64_t TrackVersion(Id id) {
     std::int64_t v = 0;
-    EXPECT_TRUE(store_->Read([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
-      v = c.version;
-      return absl::OkStatus();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](StoreTx& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+                      v = c.version;
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return v;
   }
 
@@ -178,10 +183,12 @@ TEST_F(LearningServiceTest, OnlyWhoHandlesAnAdvancedCaseMayStartALearningCase) {
   EXPECT_TRUE(svc_->StartDraft(cvp_, complaint, true).ok());
   // The case page offers it to them, not to the others.
   TrackCase c;
-  ASSERT_TRUE(store_->Read([&](StoreTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(c, tx.GetTrackCase(complaint));
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](StoreTx& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(c, tx.GetTrackCase(complaint));
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_TRUE(svc_->Offer(counsellor_, c)->may_start);
   EXPECT_TRUE(svc_->Offer(counsellor_, c)->needs_consent);
   EXPECT_FALSE(svc_->Offer(complainant_, c)->may_start);
@@ -341,13 +348,15 @@ TEST_F(LearningServiceTest, PublishedLearningCaseDoesNotRevealItsSource) {
 
   // The audit trail names the steps, never the texts.
   std::vector<AuditEvent> events;
-  ASSERT_TRUE(store_->Read([&](StoreTx& tx) {
-    AuditQuery q;
-    q.action = "learning.";
-    q.limit = 100;
-    events = tx.SearchAudit(q);
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Read([&](StoreTx& tx) {
+                    AuditQuery q;
+                    q.action = "learning.";
+                    q.limit = 100;
+                    events = tx.SearchAudit(q);
+                    return absl::OkStatus();
+                  })
+                  .ok());
   std::set<std::string> actions;
   for (const auto& e : events) {
     actions.insert(e.action);

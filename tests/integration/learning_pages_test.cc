@@ -51,13 +51,14 @@ TEST_F(LearningPages, CounsellorWritesALearningCaseThatIsApprovedAndReadByStaff)
   EXPECT_TRUE(Contains(list, "href=\"/leercasussen\" aria-current=\"page\"")) << list;
   const std::string cases = Page(vp, "/zaken");
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(cases, m, std::regex("href=\"/zaken/([0-9]+)\"[^<]*</a></td>\\s*<td[^>]*>" +
-                                                     std::string(kDemoComplaint))))
+  ASSERT_TRUE(std::regex_search(
+      cases, m, std::regex("href=\"/zaken/([0-9]+)\"[^<]*</a></td>\\s*<td[^>]*>" + std::string(kDemoComplaint))))
       << cases;
   const std::string case_id = m[1].str();
   const std::string case_url = "/zaken/" + case_id;
   std::string page = Page(vp, case_url);
-  ASSERT_TRUE(std::regex_search(page, m, std::regex("<li class=\"utrecht-unordered-list__item\">([^<:]+): Klager</li>")))
+  ASSERT_TRUE(
+      std::regex_search(page, m, std::regex("<li class=\"utrecht-unordered-list__item\">([^<:]+): Klager</li>")))
       << page;
   const std::string complainant = m[1].str();
   const std::string first_name = complainant.substr(0, complainant.find(' '));
@@ -165,9 +166,9 @@ TEST_F(LearningPages, CounsellorWritesALearningCaseThatIsApprovedAndReadByStaff)
   Response old = cvp.Post(url + "/goedkeuren", {{"csrf", InputValue(approve, "csrf")}, {"version", "1"}});
   EXPECT_EQ(old.status, 409) << old.body;
   const std::string send_back = FormWith(page, "id=\"terugsturen\"");
-  Response no_reason = cvp.Post(url + "/terugsturen", {{"csrf", InputValue(send_back, "csrf")},
-                                                       {"version", InputValue(send_back, "version")},
-                                                       {"reden", " "}});
+  Response no_reason = cvp.Post(
+      url + "/terugsturen",
+      {{"csrf", InputValue(send_back, "csrf")}, {"version", InputValue(send_back, "version")}, {"reden", " "}});
   EXPECT_EQ(no_reason.status, 422) << no_reason.body;
   Response approved = cvp.Post(url + "/goedkeuren",
                                {{"csrf", InputValue(approve, "csrf")}, {"version", InputValue(approve, "version")}});

@@ -86,8 +86,8 @@ HttpResponse ListPage(const Web& w, const HttpRequest& req, const app::AuthConte
 // The learning case page. A refused form comes back with `status`, its
 // message, what was typed (`posted`) and the findings on it.
 HttpResponse LearningPage(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Id id, int status = 200,
-                      const std::string& error = "", const std::string& error_form = "", const Form* posted = nullptr,
-                      const std::vector<Finding>* posted_findings = nullptr) {
+                          const std::string& error = "", const std::string& error_form = "",
+                          const Form* posted = nullptr, const std::vector<Finding>* posted_findings = nullptr) {
   app::LearningService* svc = w.s.learning;
   if (!svc) return ErrorPage(w, req, &ctx, NoService());
   const std::string lang = Lang(req);
@@ -169,9 +169,10 @@ HttpResponse LearningPage(const Web& w, const HttpRequest& req, const app::AuthC
       o.set("has_findings", has);
       o.set("findings", list);
       if (has)
-        errors.push_back({Cat("veld-", fid), Cat(learning::TextFieldLabelNl(f), ": ", list.list_value().size(), " ",
-                                                 w.r->T(lang, list.list_value().size() == 1 ? "learning_finding_one"
-                                                                                            : "learning_finding_many"))});
+        errors.push_back(
+            {Cat("veld-", fid),
+             Cat(learning::TextFieldLabelNl(f), ": ", list.list_value().size(), " ",
+                 w.r->T(lang, list.list_value().size() == 1 ? "learning_finding_one" : "learning_finding_many"))});
       fields.push_back(o);
     }
     Data edit;
@@ -210,8 +211,8 @@ HttpResponse LearningPage(const Web& w, const HttpRequest& req, const app::AuthC
 
   // The error summary: the refusal first, then the fields with findings.
   if (!error.empty()) {
-    const std::string anchor = error_form == "bewerken" && v.may_edit      ? "bewerken"
-                               : error_form == "goedkeuren" && v.may_decide ? "goedkeuren"
+    const std::string anchor = error_form == "bewerken" && v.may_edit        ? "bewerken"
+                               : error_form == "goedkeuren" && v.may_decide  ? "goedkeuren"
                                : error_form == "terugsturen" && v.may_decide ? "terugsturen"
                                                                              : "";
     errors.insert(errors.begin(), {anchor, error});
@@ -230,7 +231,8 @@ HttpResponse Refused(const Web& w, const HttpRequest& req, const app::AuthContex
   if (status == 401) return Redirect("/inloggen");
   if (status == 404 || status >= 500) return ErrorPage(w, req, &ctx, st);
   if (status == 403) return ErrorPage(w, req, &ctx, st);
-  return LearningPage(w, req, ctx, id, status, Msg(st), form, posted, findings && !findings->empty() ? findings : nullptr);
+  return LearningPage(w, req, ctx, id, status, Msg(st), form, posted,
+                      findings && !findings->empty() ? findings : nullptr);
 }
 
 enum class Post { kSave, kSubmit, kApprove, kReturn };
@@ -281,14 +283,14 @@ void AddLearningRoutes(const Web& w, std::vector<http::Route>& out) {
                    if (!id) return ErrorPage(w, req, &ctx, absl::NotFoundError("Deze leercasus bestaat niet."));
                    return LearningPage(w, req, ctx, id);
                  })});
-  out.push_back({"POST", "/leercasussen/:id(\\d+)/bewerken",
-                 Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
-                   return PostForm(w, req, ctx, Post::kSave);
-                 })});
-  out.push_back({"POST", "/leercasussen/:id(\\d+)/indienen",
-                 Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
-                   return PostForm(w, req, ctx, Post::kSubmit);
-                 })});
+  out.push_back(
+      {"POST", "/leercasussen/:id(\\d+)/bewerken", Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
+         return PostForm(w, req, ctx, Post::kSave);
+       })});
+  out.push_back(
+      {"POST", "/leercasussen/:id(\\d+)/indienen", Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
+         return PostForm(w, req, ctx, Post::kSubmit);
+       })});
   out.push_back({"POST", "/leercasussen/:id(\\d+)/goedkeuren",
                  Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {
                    return PostForm(w, req, ctx, Post::kApprove);

@@ -26,8 +26,8 @@ std::string LowerAscii(std::string_view s) {
 // quotes, dashes: E2 80 xx) and the no-break space (C2 A0) separate words.
 struct Word {
   std::size_t begin = 0;
-  std::size_t end = 0;      // one past the last byte
-  std::string text;         // as written, without a possessive 's
+  std::size_t end = 0;  // one past the last byte
+  std::string text;     // as written, without a possessive 's
   std::string lower;
 };
 
@@ -71,7 +71,7 @@ std::vector<Word> Words(std::string_view s) {
 
 const std::array<const char*, 12> kMonths = {"januari", "februari", "maart",     "april",   "mei",      "juni",
                                              "juli",    "augustus", "september", "oktober", "november", "december"};
-const std::array<const char*, 13> kMonthAbbreviations = {"jan", "feb", "mrt", "apr", "jun", "jul", "aug",
+const std::array<const char*, 13> kMonthAbbreviations = {"jan", "feb",  "mrt", "apr", "jun", "jul", "aug",
                                                          "sep", "sept", "okt", "nov", "dec", "mei"};
 
 bool IsMonth(const std::string& lower) {
@@ -86,7 +86,10 @@ bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return IsDigit(c); });
 }
 
+// The value of a short run of digits; -1 for one too long to be a day, a
+// month or a year.
 int ToInt(std::string_view s) {
+  if (s.size() > 4) return -1;
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
   return v;
@@ -181,17 +184,28 @@ bool IsDomainChar(char c) { return IsAsciiAlnum(c) || c == '.' || c == '-'; }
 
 std::string_view FindingKindLabelNl(FindingKind k) {
   switch (k) {
-    case FindingKind::kCaseName: return "naam uit de zaak";
-    case FindingKind::kStaffName: return "naam van een medewerker";
-    case FindingKind::kRecordedName: return "naam uit de zaak";
-    case FindingKind::kReference: return "zaaknummer of kenmerk";
-    case FindingKind::kDate: return "precieze datum";
-    case FindingKind::kPhone: return "telefoonnummer";
-    case FindingKind::kEmail: return "e-mailadres";
-    case FindingKind::kNumber: return "persoonsnummer";
-    case FindingKind::kBsn: return "burgerservicenummer";
-    case FindingKind::kPlate: return "kenteken";
-    case FindingKind::kUnit: return "kleine eenheid";
+    case FindingKind::kCaseName:
+      return "naam uit de zaak";
+    case FindingKind::kStaffName:
+      return "naam van een medewerker";
+    case FindingKind::kRecordedName:
+      return "naam uit de zaak";
+    case FindingKind::kReference:
+      return "zaaknummer of kenmerk";
+    case FindingKind::kDate:
+      return "precieze datum";
+    case FindingKind::kPhone:
+      return "telefoonnummer";
+    case FindingKind::kEmail:
+      return "e-mailadres";
+    case FindingKind::kNumber:
+      return "persoonsnummer";
+    case FindingKind::kBsn:
+      return "burgerservicenummer";
+    case FindingKind::kPlate:
+      return "kenteken";
+    case FindingKind::kUnit:
+      return "kleine eenheid";
   }
   return "";
 }
@@ -249,8 +263,9 @@ Checker::Checker(const CaseMaterial& m) : place_(m.place) {
     // or a firm), and the whole.
     for (const auto& w : Words(n)) {
       if (w.text.size() < 3 || !std::isupper(static_cast<unsigned char>(w.text[0]))) continue;
-      static const char* const kNotNames[] = {"Advocaat", "Advocate", "Vakbond", "Mevrouw", "Meneer", "Raadsman",
-                                              "Jurist", "Belangenbehartiger", "Collega", "Vertrouwenspersoon"};
+      static const char* const kNotNames[] = {"Advocaat", "Advocate",          "Vakbond", "Mevrouw",
+                                              "Meneer",   "Raadsman",          "Jurist",  "Belangenbehartiger",
+                                              "Collega",  "Vertrouwenspersoon"};
       if (std::any_of(std::begin(kNotNames), std::end(kNotNames), [&](const char* x) { return w.text == x; })) continue;
       AddWord(w.text, FindingKind::kRecordedName);
     }
@@ -262,7 +277,8 @@ Checker::Checker(const CaseMaterial& m) : place_(m.place) {
     const std::string lower = LowerAscii(u);
     for (const char* prefix : {"eenheid ", "district ", "team ", "dienst "}) {
       const std::string p(prefix);
-      if (lower.rfind(p, 0) == 0 && u.size() - p.size() >= 4) AddPhrase(std::string_view(u).substr(p.size()), FindingKind::kUnit);
+      if (lower.rfind(p, 0) == 0 && u.size() - p.size() >= 4)
+        AddPhrase(std::string_view(u).substr(p.size()), FindingKind::kUnit);
     }
   }
   for (const auto& n : m.staff) {
@@ -351,12 +367,15 @@ std::vector<Finding> Checker::CheckField(TextField field, std::string_view s) co
     }
     if (last < s.size() && IsAsciiAlpha(s[last])) continue;
     bool phone = false;
-    if (s[i] == '+') phone = digits.rfind("31", 0) == 0 && digits.size() == 11;
-    else if (digits.rfind("0031", 0) == 0) phone = digits.size() == 13;
+    if (s[i] == '+')
+      phone = digits.rfind("31", 0) == 0 && digits.size() == 11;
+    else if (digits.rfind("0031", 0) == 0)
+      phone = digits.size() == 13;
     else if (digits.rfind("0800", 0) == 0 || digits.rfind("0900", 0) == 0 || digits.rfind("0906", 0) == 0 ||
              digits.rfind("0909", 0) == 0)
       phone = digits.size() >= 8 && digits.size() <= 11;
-    else if (digits.rfind("00", 0) != 0) phone = digits.size() == 10;
+    else if (digits.rfind("00", 0) != 0)
+      phone = digits.size() == 10;
     if (phone) {
       add(i, last, FindingKind::kPhone);
       i = last;
@@ -384,7 +403,8 @@ std::vector<Finding> Checker::CheckField(TextField field, std::string_view s) co
       c = number(q);
       end = q;
     }
-    if (end < s.size() && (IsAsciiAlnum(s[end]) || ((s[end] == '-' || s[end] == '/') && end + 1 < s.size() && IsDigit(s[end + 1]))))
+    if (end < s.size() &&
+        (IsAsciiAlnum(s[end]) || ((s[end] == '-' || s[end] == '/') && end + 1 < s.size() && IsDigit(s[end + 1]))))
       continue;
     bool date = false;
     if (a.size() == 4 && !c.empty() && sep == '-') {  // ISO
@@ -393,8 +413,10 @@ std::vector<Finding> Checker::CheckField(TextField field, std::string_view s) co
     } else if (a.size() <= 2 && b.size() <= 2) {
       const int d = ToInt(a), m = ToInt(b);
       const bool valid = d >= 1 && d <= 31 && m >= 1 && m <= 12;
-      if (!c.empty()) date = valid && (c.size() == 2 || c.size() == 4);
-      else date = valid && a.size() == 2 && b.size() == 2 && sep != '.';  // "12-03" without a year
+      if (!c.empty())
+        date = valid && (c.size() == 2 || c.size() == 4);
+      else
+        date = valid && a.size() == 2 && b.size() == 2 && sep != '.';  // "12-03" without a year
     }
     if (date) {
       add(i, end, FindingKind::kDate);
@@ -420,7 +442,8 @@ std::vector<Finding> Checker::CheckField(TextField field, std::string_view s) co
     if (w == "personeelsnummer" || w == "personeelsnr" || w == "pnr" || w == "p-nummer" || w == "stamnummer" ||
         w == "registratienummer" || w == "bsn" || w == "burgerservicenummer") {
       const std::string& n = words[k + 1].text;
-      if (AllDigits(n)) add(words[k + 1].begin, words[k + 1].end, PassesElevenTest(n) ? FindingKind::kBsn : FindingKind::kNumber);
+      if (AllDigits(n))
+        add(words[k + 1].begin, words[k + 1].end, PassesElevenTest(n) ? FindingKind::kBsn : FindingKind::kNumber);
     }
   }
 

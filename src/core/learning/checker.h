@@ -28,10 +28,10 @@ enum class FindingKind {
   kDate,          // an exact date
   kPhone,
   kEmail,
-  kNumber,        // a number that can point at a person (personnel number)
-  kBsn,           // burgerservicenummer (passes the 11-test)
-  kPlate,         // licence plate (kenteken)
-  kUnit,          // a unit below the place the learning case names
+  kNumber,  // a number that can point at a person (personnel number)
+  kBsn,     // burgerservicenummer (passes the 11-test)
+  kPlate,   // licence plate (kenteken)
+  kUnit,    // a unit below the place the learning case names
 };
 // Dutch: "naam uit de zaak", "naam van een medewerker", ...
 std::string_view FindingKindLabelNl(FindingKind k);
@@ -46,12 +46,12 @@ struct Finding {
 
 // What the case holds that may not reach a learning case.
 struct CaseMaterial {
-  std::vector<std::string> people;       // full names of everyone in the case
-  std::vector<std::string> staff;        // full names of the organisation's staff
-  std::vector<std::string> recorded;     // names typed in the case's short text fields
-  std::vector<std::string> references;   // the case's reference and those it records
-  std::vector<std::string> units;        // names of the units the place hides (Place::hidden)
-  std::string place;                     // the place the learning case names, for the message
+  std::vector<std::string> people;      // full names of everyone in the case
+  std::vector<std::string> staff;       // full names of the organisation's staff
+  std::vector<std::string> recorded;    // names typed in the case's short text fields
+  std::vector<std::string> references;  // the case's reference and those it records
+  std::vector<std::string> units;       // names of the units the place hides (Place::hidden)
+  std::string place;                    // the place the learning case names, for the message
 };
 
 class Checker {

@@ -42,7 +42,8 @@ absl::Status CheckAdvancedEnough(const workflow::TrackDefinition& def, std::stri
   if (const auto* st = def.FindState(last)) label = st->label;
   return absl::FailedPreconditionError(
       Cat("Van deze zaak kan nog geen leercasus worden gemaakt: de afloop is nog niet bekend. Dat kan zodra de zaak "
-          "is afgesloten", label.empty() ? "" : Cat(" of in de stap '", label, "' is"), "."));
+          "is afgesloten",
+          label.empty() ? "" : Cat(" of in de stap '", label, "' is"), "."));
 }
 
 bool IsLeftOutOfOutcome(std::string_view field) { return field == "rank_category"; }

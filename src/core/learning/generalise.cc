@@ -13,10 +13,14 @@ namespace {
 // Coarseness: team 0, district 1, unit 2, corps 3.
 int Level(UnitKind k) {
   switch (k) {
-    case UnitKind::kTeam: return 0;
-    case UnitKind::kDistrict: return 1;
-    case UnitKind::kUnit: return 2;
-    case UnitKind::kCorps: return 3;
+    case UnitKind::kTeam:
+      return 0;
+    case UnitKind::kDistrict:
+      return 1;
+    case UnitKind::kUnit:
+      return 2;
+    case UnitKind::kCorps:
+      return 3;
   }
   return 0;
 }

@@ -37,8 +37,8 @@ std::int64_t StaffOf(const OrgView& org, Id unit);
 
 // The place a learning case may name for a case of `unit`.
 struct Place {
-  std::string label;           // the named unit's name, or "een eenheid"
-  std::optional<Id> named;     // the named unit; none for "een eenheid"
+  std::string label;        // the named unit's name, or "een eenheid"
+  std::optional<Id> named;  // the named unit; none for "een eenheid"
   // Units whose names may not appear in the texts: the case's own chain
   // below the named level, and every unit below the named one (the case's
   // eenheid and everything in it when none is named).

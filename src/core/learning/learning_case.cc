@@ -4,9 +4,12 @@ namespace waarborg::learning {
 
 std::string_view LearningStateName(LearningState s) {
   switch (s) {
-    case LearningState::kDraft: return "draft";
-    case LearningState::kSubmitted: return "submitted";
-    case LearningState::kPublished: return "published";
+    case LearningState::kDraft:
+      return "draft";
+    case LearningState::kSubmitted:
+      return "submitted";
+    case LearningState::kPublished:
+      return "published";
   }
   return "draft";
 }
@@ -19,9 +22,12 @@ std::optional<LearningState> ParseLearningState(std::string_view s) {
 
 std::string_view LearningStateLabelNl(LearningState s) {
   switch (s) {
-    case LearningState::kDraft: return "Concept";
-    case LearningState::kSubmitted: return "Wacht op goedkeuring";
-    case LearningState::kPublished: return "Gepubliceerd";
+    case LearningState::kDraft:
+      return "Concept";
+    case LearningState::kSubmitted:
+      return "Wacht op goedkeuring";
+    case LearningState::kPublished:
+      return "Gepubliceerd";
   }
   return "Concept";
 }
@@ -34,11 +40,16 @@ const std::vector<TextField>& AllTextFields() {
 
 std::string_view TextFieldId(TextField f) {
   switch (f) {
-    case TextField::kTitle: return "titel";
-    case TextField::kSituation: return "situatie";
-    case TextField::kWhatHappened: return "verloop";
-    case TextField::kOutcome: return "uitkomst";
-    case TextField::kLessons: return "lessen";
+    case TextField::kTitle:
+      return "titel";
+    case TextField::kSituation:
+      return "situatie";
+    case TextField::kWhatHappened:
+      return "verloop";
+    case TextField::kOutcome:
+      return "uitkomst";
+    case TextField::kLessons:
+      return "lessen";
   }
   return "titel";
 }
@@ -51,22 +62,32 @@ std::optional<TextField> ParseTextField(std::string_view id) {
 
 std::string_view TextFieldLabelNl(TextField f) {
   switch (f) {
-    case TextField::kTitle: return "Titel";
-    case TextField::kSituation: return "Situatie";
-    case TextField::kWhatHappened: return "Wat er gebeurde";
-    case TextField::kOutcome: return "Uitkomst";
-    case TextField::kLessons: return "Lessen";
+    case TextField::kTitle:
+      return "Titel";
+    case TextField::kSituation:
+      return "Situatie";
+    case TextField::kWhatHappened:
+      return "Wat er gebeurde";
+    case TextField::kOutcome:
+      return "Uitkomst";
+    case TextField::kLessons:
+      return "Lessen";
   }
   return "Titel";
 }
 
 const std::string& TextOf(const LearningTexts& t, TextField f) {
   switch (f) {
-    case TextField::kTitle: return t.title;
-    case TextField::kSituation: return t.situation;
-    case TextField::kWhatHappened: return t.what_happened;
-    case TextField::kOutcome: return t.outcome;
-    case TextField::kLessons: return t.lessons;
+    case TextField::kTitle:
+      return t.title;
+    case TextField::kSituation:
+      return t.situation;
+    case TextField::kWhatHappened:
+      return t.what_happened;
+    case TextField::kOutcome:
+      return t.outcome;
+    case TextField::kLessons:
+      return t.lessons;
   }
   return t.title;
 }

@@ -67,9 +67,9 @@ struct LearningCase {
   std::string place;
   std::string period;
   std::string duration;
-  LearningTexts texts;  // encrypted at rest
-  Id author = 0;        // person
-  Id approver = 0;      // person who approved it; 0 until published
+  LearningTexts texts;        // encrypted at rest
+  Id author = 0;              // person
+  Id approver = 0;            // person who approved it; 0 until published
   std::string return_reason;  // why it was last sent back; encrypted at rest
   Instant created_at = 0;
   Instant updated_at = 0;
@@ -86,9 +86,9 @@ struct LearningSource {
 };
 
 struct LearningCaseQuery {
-  std::vector<LearningState> states;     // empty: any
-  std::optional<Id> author;              // only this author's
-  std::vector<std::string> tracks;       // only these kinds; empty: any
+  std::vector<LearningState> states;  // empty: any
+  std::optional<Id> author;           // only this author's
+  std::vector<std::string> tracks;    // only these kinds; empty: any
   int limit = 200;
 };
 

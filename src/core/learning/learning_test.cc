@@ -107,13 +107,19 @@ TrackDefinition Investigation() {
                 {"outcome_communicated", "Uitkomst meegedeeld", "", false, false},
                 {"closed", "Afgesloten", "", false, true}};
   def.transitions = {{"hold_hearing", "Horen", {"commissioned"}, "heard", {"investigator"}, {"hearing_report"}},
-                     {"decide_penalty", "Straf (BARP)", {"heard"}, "outcome_communicated", {"authority"},
+                     {"decide_penalty",
+                      "Straf (BARP)",
+                      {"heard"},
+                      "outcome_communicated",
+                      {"authority"},
                       {"penalty", "rank_category"}},
                      {"complete", "Rehabilitatie afronden", {"outcome_communicated"}, "closed", {"manager"}}};
   def.fields = {{"hearing_report", "Verslag van het hoorgesprek", FieldType::kTextarea},
                 {"representative", "Belangenbehartiger", FieldType::kText},
                 {"care_manager_id", "Zorgverlenende leidinggevende", FieldType::kPerson},
-                {"penalty", "Disciplinaire straf (BARP)", FieldType::kChoice,
+                {"penalty",
+                 "Disciplinaire straf (BARP)",
+                 FieldType::kChoice,
                  {{"written_reprimand", "Schriftelijke berisping"}, {"fine", "Geldboete"}}},
                 {"rank_category", "Rangcategorie", FieldType::kChoice, {{"senior_management", "Hoger leidinggevend"}}},
                 {"communicated_to_team", "Uitkomst ook aan het team meegedeeld", FieldType::kYesNo}};
@@ -139,11 +145,29 @@ struct Fixture {
                 {"rank_category", "senior_management"},
                 {"communicated_to_team", "ja"}};
     c.members = {{30, "subject"}, {31, "care_manager"}, {32, "investigator"}};
-    steps = {{1, 7, "hold_hearing", "commissioned", "heard", At(D(2025, 5, 2)), 32,
+    steps = {{1,
+              7,
+              "hold_hearing",
+              "commissioned",
+              "heard",
+              At(D(2025, 5, 2)),
+              32,
               {{"hearing_report", "Marco de Vries verklaarde ..."}}},
-             {2, 7, "deadline_extended", "heard", "heard", At(D(2025, 6, 1)), 32,
+             {2,
+              7,
+              "deadline_extended",
+              "heard",
+              "heard",
+              At(D(2025, 6, 1)),
+              32,
               {{"deadline", "turnaround"}, {"reason", "Wachten op Priya Ramdin"}}},
-             {3, 7, "decide_penalty", "heard", "outcome_communicated", At(D(2025, 7, 10)), 33,
+             {3,
+              7,
+              "decide_penalty",
+              "heard",
+              "outcome_communicated",
+              At(D(2025, 7, 10)),
+              33,
               {{"penalty", "written_reprimand"}}},
              {4, 7, "complete", "outcome_communicated", "closed", At(D(2025, 9, 1)), 31, {}}};
   }
@@ -219,9 +243,9 @@ TEST(LearningChecker, NamesFromTheCaseInFullOrInPartAreFound) {
   const Checker c(Material(f, place));
   EXPECT_EQ(Matches(c, "Toen marco de vries terugkwam, sprak Marco met zijn chef.", FindingKind::kCaseName),
             (V{"marco de vries", "Marco"}));
-  EXPECT_EQ(Matches(c, "De zaak van Van Dalen en van Dalen; Yilmaz' rapport; Ramdin's verklaring.",
-                    FindingKind::kCaseName),
-            (V{"Van Dalen", "van Dalen", "Yilmaz", "Ramdin's"}));
+  EXPECT_EQ(
+      Matches(c, "De zaak van Van Dalen en van Dalen; Yilmaz' rapport; Ramdin's verklaring.", FindingKind::kCaseName),
+      (V{"Van Dalen", "van Dalen", "Yilmaz", "Ramdin's"}));
   // Words that merely look alike are not names.
   EXPECT_TRUE(c.CheckField(TextField::kLessons, "Henkjan en de vriesvakken; dalen en stijgen.").empty());
   // Staff in full; a name typed in the case.
@@ -274,6 +298,43 @@ TEST(LearningChecker, EachFindingNamesItsFieldAndExplainsInDutch) {
   EXPECT_EQ(found[1].match, "Priya Ramdin");
   EXPECT_NE(found[1].explanation.find("rol"), std::string::npos);
   EXPECT_EQ(found[2].kind, FindingKind::kPhone);
+}
+
+TEST(LearningChecker, AnyTextIsCheckedWithoutReadingPastItsEnd) {
+  Fixture f;
+  const Checker c(Material(f, GeneralisePlace(Org(), f.c.unit_id, Policy{})));
+  for (std::string_view text : {"",
+                                "@",
+                                "a@",
+                                "@b.",
+                                "+",
+                                "+31",
+                                "0",
+                                "06-",
+                                "12-",
+                                "-12",
+                                "12/",
+                                "2025-",
+                                "2025-05-",
+                                "'s",
+                                "'",
+                                "-",
+                                "\xE2\x80",
+                                "\xE2",
+                                "\xC2",
+                                "12 ",
+                                "12 mrt",
+                                "mrt",
+                                "personeelsnummer",
+                                "1234567890123456789012345",
+                                "123456789012-03-2025",
+                                "2025-123456789012-01",
+                                "12-123456789012",
+                                "AB-12-",
+                                "-AB-12-CD-"}) {
+    (void)c.CheckField(TextField::kLessons, text);
+  }
+  EXPECT_TRUE(Matches(c, "2025-123456789012-01 en 99-99-9999", FindingKind::kDate).empty());
 }
 
 TEST(LearningChecker, ElevenTest) {
