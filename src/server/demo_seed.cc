@@ -290,6 +290,31 @@ absl::Status SeedDemoTracks(Store& store, app::TrackService& tracks) {
   return absl::OkStatus();
 }
 
+absl::Status SeedDemoLearning(Store& store, app::TrackService& tracks) {
+  Actor counsellor;
+  Id team = 0, complainant = 0;
+  RETURN_IF_ERROR(store.Transact([&](StoreTx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(Account a, tx.FindAccountByUsername("vp"));
+    counsellor = Actor{a.id, a.person_id, a.roles, "demo-seed", "vp"};
+    for (const auto& u : tx.ListUnits())
+      if (u.name == "Midden-Nederland team 1.2") team = u.id;
+    for (const auto& p : tx.FindPeople("", 400))
+      if (p.team_id == team && p.position == "Brigadier" && !complainant) complainant = p.id;
+    return absl::OkStatus();
+  }));
+  if (!team || !complainant) return absl::OkStatus();
+  app::NewTrackCase n{.track = "unwanted_behaviour", .unit_id = team,
+                      .summary = "Kleinerende opmerkingen over afkomst tijdens de briefing"};
+  n.complainant_person = complainant;
+  n.received_on = DateInAmsterdam(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() -
+      61LL * 24 * 3'600'000);
+  ASSIGN_OR_RETURN(Id id, tracks.Create(counsellor, n));
+  RETURN_IF_ERROR(tracks.Take(counsellor, id, 1, "start_with_counsellor", {}, {"0", "1", "2"}).status());
+  RETURN_IF_ERROR(tracks.Take(counsellor, id, 2, "close_satisfied", {}, {}).status());
+  return absl::OkStatus();
+}
+
 std::vector<DemoLogin> DemoLogins(Store& store) {
   std::vector<DemoLogin> out;
   (void)store.Transact([&](StoreTx& tx) {

@@ -32,6 +32,11 @@ absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::Re
 // database SeedDemo has just seeded.
 absl::Status SeedDemoTracks(Store& store, app::TrackService& tracks);
 
+// A complaint about unwanted behaviour that the demo counsellor (vp) has
+// taken to its evaluation, so that a learning case can be made of it (issue 5
+// §5): the complainant is a colleague in a team of Midden-Nederland.
+absl::Status SeedDemoLearning(Store& store, app::TrackService& tracks);
+
 // The demo log-ins (reads the accounts back from the store).
 std::vector<DemoLogin> DemoLogins(Store& store);
 

@@ -25,6 +25,7 @@
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/identity_vault.h"
+#include "app/learning_service.h"
 #include "app/mail_notifier.h"
 #include "app/reporter_channel.h"
 #include "app/retention.h"
@@ -141,6 +142,15 @@ int main(int argc, char** argv) {
   serve->add_option("--smtp-user", smtp_user, "Gebruikersnaam bij de mailserver (wachtwoord in WAARBORG_SMTP_PASSWORD)");
   serve->add_option("--mail-interval-ms", mail_interval_ms, "Hoe vaak de uitgaande e-mail wordt verwerkt (ms)")
       ->check(CLI::Range(static_cast<std::int64_t>(50), static_cast<std::int64_t>(3'600'000)));
+
+  // Learning cases (issue 5 §5): a unit with fewer staff is not named.
+  int learning_min_staff = 50;
+  std::string learning_period = "kwartaal";
+  serve->add_option("--learning-min-staff", learning_min_staff,
+                    "Leercasussen: een eenheid met minder medewerkers wordt niet genoemd (standaard 50)")
+      ->check(CLI::Range(2, 100000));
+  serve->add_option("--learning-period", learning_period, "Leercasussen: datums worden kwartaal, seizoen of jaar")
+      ->check(CLI::IsMember({"kwartaal", "seizoen", "jaar"}));
 
   auto* migrate = cli.add_subcommand("migrate", "Maak of migreer de database");
   migrate->add_option("--data", data_dir, "Datamap");
@@ -324,8 +334,17 @@ int main(int argc, char** argv) {
                  std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
   }
   dashboard.StartFollowing(std::chrono::milliseconds(200));
+  learning::Policy learning_policy;
+  learning_policy.min_staff = learning_min_staff;
+  learning_policy.period = learning_period == "jaar"      ? learning::PeriodGranularity::kYear
+                           : learning_period == "seizoen" ? learning::PeriodGranularity::kSeason
+                                                          : learning::PeriodGranularity::kQuarter;
+  app::LearningService learning_service(store, clock, tracks, learning_policy);
+  if (demo && !demo_receipt.empty())
+    if (auto st = SeedDemoLearning(store, track_service); !st.ok()) return Fail(st);
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
-                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service, &dashboard};
+                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service, &dashboard,
+                          &learning_service};
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));

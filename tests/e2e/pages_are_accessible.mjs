@@ -138,6 +138,7 @@ try {
     const context = await login(base, 'employee');
     await check('/start (medewerker)');
     await visit(base, '/meldingen', '/meldingen (medewerker)');
+    await visit(base, '/leercasussen', '/leercasussen (medewerker)');
     await visit(base, '/melden', '/melden (melder)');
     await submit('button:has-text("Melding versturen")');
     assert(await page.isVisible('[role=alert]'), 'an empty report shows the error summary');
@@ -342,6 +343,26 @@ try {
   {
     const context = await login(base, 'cvp');
     await visit(base, '/zaken', '/zaken (CVP)');
+    await context.close();
+  }
+
+  // Counsellor: learning cases (issue 5 §5). The list, a draft made from the
+  // demo complaint on its case page, and the draft with a finding of the
+  // checker next to its field.
+  {
+    const context = await login(base, 'vp');
+    await visit(base, '/leercasussen', '/leercasussen (VP)');
+    await visit(base, '/zaken', '/zaken (VP)');
+    await submit('tr:has-text("Kleinerende opmerkingen over afkomst") a');
+    await check('/zaken/:id (VP, met leercasus maken)');
+    await page.check('#leercasus-toestemming');
+    await submit('button:has-text("Leercasus maken")');
+    assert(/^\/leercasussen\/\d+$/.test(pathOf(page)), `making a learning case opens its draft (at ${page.url()})`);
+    await check('/leercasussen/:id (concept)');
+    await page.fill('#veld-situatie', 'Op 12-03-2025 gebeurde het.');
+    await submit('button:has-text("Opslaan en indienen")');
+    assert(await page.isVisible('#veld-situatie-bevindingen'), 'a date is shown as a finding next to its field');
+    await check('/leercasussen/:id (concept, met bevindingen)');
     await context.close();
   }
 

@@ -10,6 +10,7 @@
 #include "app/dashboard_service.h"
 #include "app/identity_vault.h"
 #include "app/reporter_channel.h"
+#include "app/learning_service.h"
 #include "app/lmm_service.h"
 #include "app/org_service.h"
 #include "app/track_service.h"
@@ -36,6 +37,8 @@ struct Services {
   app::TrackService* track_cases = nullptr;
   // The dashboards (/dashboard); null in tests that need none.
   app::DashboardService* dashboard = nullptr;
+  // Learning cases (/leercasussen); null in tests that need none.
+  app::LearningService* learning = nullptr;
 };
 
 inline constexpr const char* kSessionCookie = "wb_session";

@@ -189,6 +189,25 @@ CREATE TABLE case_facts(
   PRIMARY KEY(kind, case_id));
 CREATE INDEX case_facts_updated ON case_facts(updated_at);
 )sql",
+    // 7: learning cases (issue 5 §5): the texts encrypted with each learning
+    // case's own key; the link back to the source case in a table of its
+    // own, read only for the author and the approvers (app/learning_service).
+    R"sql(
+CREATE TABLE learning_cases(
+  id INTEGER PRIMARY KEY, state TEXT NOT NULL, version INTEGER NOT NULL, track TEXT NOT NULL,
+  place TEXT NOT NULL, period TEXT NOT NULL, duration TEXT NOT NULL,
+  author INTEGER NOT NULL REFERENCES people(id), approver INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, submitted_at INTEGER NOT NULL DEFAULT 0,
+  published_at INTEGER NOT NULL DEFAULT 0, texts BLOB NOT NULL, return_reason BLOB NOT NULL);
+CREATE INDEX learning_cases_state ON learning_cases(state, track, updated_at);
+CREATE INDEX learning_cases_author ON learning_cases(author, updated_at);
+CREATE TABLE learning_case_keys(
+  case_id INTEGER PRIMARY KEY REFERENCES learning_cases(id), key_id TEXT NOT NULL, wrapped BLOB NOT NULL);
+CREATE TABLE learning_sources(
+  learning_case_id INTEGER PRIMARY KEY REFERENCES learning_cases(id), kind TEXT NOT NULL,
+  case_id INTEGER NOT NULL);
+CREATE INDEX learning_sources_case ON learning_sources(kind, case_id);
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {
@@ -307,6 +326,17 @@ class SqliteStore::Tx final : public StoreTx {
     }
     return cache.emplace(case_id, std::move(key)).first->second;
   }
+  static constexpr KeyTable kLearningKeys{"SELECT wrapped FROM learning_case_keys WHERE case_id=?",
+                                          "INSERT INTO learning_case_keys(case_id, key_id, wrapped) VALUES(?,?,?)",
+                                          "learning:", "Sleutel van leercasus "};
+  absl::StatusOr<std::string> SealLearning(Id id, std::string_view field, std::string_view plain) {
+    ASSIGN_OR_RETURN(std::string key, DataKey(kLearningKeys, learning_key_cache_, id, true));
+    return crypto::Encrypt(key, plain, Cat("learning:", id, ":", field));
+  }
+  absl::StatusOr<std::string> UnsealLearning(Stmt& s, int col, Id id, std::string_view field) {
+    ASSIGN_OR_RETURN(std::string key, DataKey(kLearningKeys, learning_key_cache_, id, false));
+    return crypto::Decrypt(key, s.Blob(col), Cat("learning:", id, ":", field));
+  }
   absl::StatusOr<std::string> CaseKey(Id case_id, bool create) {
     return DataKey(kCaseKeys, key_cache_, case_id, create);
   }
@@ -341,6 +371,8 @@ class SqliteStore::Tx final : public StoreTx {
     key_cache_.clear();
     for (auto& [id, k] : track_key_cache_) crypto::Wipe(k);
     track_key_cache_.clear();
+    for (auto& [id, k] : learning_key_cache_) crypto::Wipe(k);
+    learning_key_cache_.clear();
   }
 
   // A cached prepared statement for `sql` (literal or built per query; the
@@ -1333,6 +1365,131 @@ class SqliteStore::Tx final : public StoreTx {
     return out;
   }
 
+  // --- learning cases ---
+  static std::string LearningTextsToJson(const learning::LearningTexts& t) {
+    nlohmann::json j = nlohmann::json::object();
+    for (learning::TextField f : learning::AllTextFields())
+      j[std::string(learning::TextFieldId(f))] = learning::TextOf(t, f);
+    return j.dump();
+  }
+  static absl::StatusOr<learning::LearningTexts> LearningTextsFromJson(const std::string& text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return absl::DataLossError("Teksten van de leercasus zijn beschadigd.");
+    learning::LearningTexts t;
+    for (learning::TextField f : learning::AllTextFields()) {
+      auto it = j.find(std::string(learning::TextFieldId(f)));
+      if (it != j.end() && it->is_string()) learning::TextOf(t, f) = it->get<std::string>();
+    }
+    return t;
+  }
+  absl::Status WriteLearningTexts(const learning::LearningCase& lc) {
+    ASSIGN_OR_RETURN(std::string texts, SealLearning(lc.id, "texts", LearningTextsToJson(lc.texts)));
+    ASSIGN_OR_RETURN(std::string reason, SealLearning(lc.id, "return_reason", lc.return_reason));
+    auto s = Q("UPDATE learning_cases SET texts=?1, return_reason=?2 WHERE id=?3");
+    s.BindBlob(1, texts).BindBlob(2, reason).Bind(3, lc.id);
+    return s.Exec();
+  }
+  absl::StatusOr<Id> InsertLearningCase(learning::LearningCase& lc, const learning::LearningSource& src) override {
+    lc.version = 1;
+    auto s = Q("INSERT INTO learning_cases(state, version, track, place, period, duration, author, approver, "
+               "created_at, updated_at, submitted_at, published_at, texts, return_reason) "
+               "VALUES(?1,1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,X'',X'')");
+    s.Bind(1, learning::LearningStateName(lc.state)).Bind(2, lc.track).Bind(3, lc.place).Bind(4, lc.period)
+        .Bind(5, lc.duration).Bind(6, lc.author).Bind(7, lc.approver).Bind(8, lc.created_at).Bind(9, lc.updated_at)
+        .Bind(10, lc.submitted_at).Bind(11, lc.published_at);
+    RETURN_IF_ERROR(s.Exec());
+    lc.id = sqlite3_last_insert_rowid(db_);
+    RETURN_IF_ERROR(WriteLearningTexts(lc));
+    auto link = Q("INSERT INTO learning_sources(learning_case_id, kind, case_id) VALUES(?1,?2,?3)");
+    link.Bind(1, lc.id).Bind(2, src.kind).Bind(3, src.case_id);
+    RETURN_IF_ERROR(link.Exec());
+    return lc.id;
+  }
+  absl::Status UpdateLearningCase(const learning::LearningCase& lc, std::int64_t expected_version) override {
+    auto s = Q("UPDATE learning_cases SET state=?1, approver=?2, updated_at=?3, submitted_at=?4, published_at=?5, "
+               "version=version+1 WHERE id=?6 AND version=?7");
+    s.Bind(1, learning::LearningStateName(lc.state)).Bind(2, lc.approver).Bind(3, lc.updated_at)
+        .Bind(4, lc.submitted_at).Bind(5, lc.published_at).Bind(6, lc.id).Bind(7, expected_version);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) != 1)
+      return absl::AbortedError("Deze leercasus is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.");
+    return WriteLearningTexts(lc);
+  }
+  absl::StatusOr<learning::LearningCase> GetLearningCase(Id id) override {
+    auto s = Q("SELECT id, state, version, track, place, period, duration, author, approver, created_at, updated_at, "
+               "submitted_at, published_at, texts, return_reason FROM learning_cases WHERE id=?1");
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Deze leercasus bestaat niet.");
+    learning::LearningCase lc;
+    lc.id = s.Int(0);
+    lc.state = learning::ParseLearningState(s.Text(1)).value_or(learning::LearningState::kDraft);
+    lc.version = s.Int(2); lc.track = s.Text(3); lc.place = s.Text(4); lc.period = s.Text(5);
+    lc.duration = s.Text(6); lc.author = s.Int(7); lc.approver = s.Int(8); lc.created_at = s.Int(9);
+    lc.updated_at = s.Int(10); lc.submitted_at = s.Int(11); lc.published_at = s.Int(12);
+    ASSIGN_OR_RETURN(std::string texts, UnsealLearning(s, 13, lc.id, "texts"));
+    ASSIGN_OR_RETURN(lc.texts, LearningTextsFromJson(texts));
+    ASSIGN_OR_RETURN(lc.return_reason, UnsealLearning(s, 14, lc.id, "return_reason"));
+    return lc;
+  }
+  std::vector<learning::LearningCaseSummary> ListLearningCases(const learning::LearningCaseQuery& q) override {
+    std::string sql = "SELECT id, state, track, place, period, author, updated_at, published_at, texts "
+                      "FROM learning_cases WHERE 1";
+    if (!q.states.empty()) {
+      sql += " AND state IN (";
+      for (size_t i = 0; i < q.states.size(); ++i) sql += Cat(i ? "," : "", ":s", i);
+      sql += ")";
+    }
+    if (q.author) sql += " AND author=:author";
+    if (!q.tracks.empty()) {
+      sql += " AND track IN (";
+      for (size_t i = 0; i < q.tracks.size(); ++i) sql += Cat(i ? "," : "", ":t", i);
+      sql += ")";
+    }
+    sql += " ORDER BY updated_at DESC, id DESC LIMIT :limit";
+    Stmt s = Q(sql);
+    auto bt = [&](const std::string& n, std::string_view v) {
+      if (int i = sqlite3_bind_parameter_index(s.raw(), n.c_str()))
+        sqlite3_bind_text(s.raw(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    };
+    for (size_t i = 0; i < q.states.size(); ++i) bt(Cat(":s", i), learning::LearningStateName(q.states[i]));
+    for (size_t i = 0; i < q.tracks.size(); ++i) bt(Cat(":t", i), q.tracks[i]);
+    if (q.author) sqlite3_bind_int64(s.raw(), sqlite3_bind_parameter_index(s.raw(), ":author"), *q.author);
+    sqlite3_bind_int64(s.raw(), sqlite3_bind_parameter_index(s.raw(), ":limit"), q.limit);
+    std::vector<learning::LearningCaseSummary> out;
+    while (s.Step()) {
+      learning::LearningCaseSummary x;
+      x.id = s.Int(0);
+      x.state = learning::ParseLearningState(s.Text(1)).value_or(learning::LearningState::kDraft);
+      x.track = s.Text(2); x.place = s.Text(3); x.period = s.Text(4); x.author = s.Int(5);
+      x.updated_at = s.Int(6); x.published_at = s.Int(7);
+      auto texts = UnsealLearning(s, 8, x.id, "texts");
+      if (texts.ok())
+        if (auto t = LearningTextsFromJson(*texts); t.ok()) x.title = t->title;
+      if (x.title.empty()) x.title = texts.ok() ? "(zonder titel)" : "[niet te ontsleutelen]";
+      out.push_back(std::move(x));
+    }
+    return out;
+  }
+  absl::StatusOr<learning::LearningSource> GetLearningSource(Id learning_case_id) override {
+    auto s = Q("SELECT learning_case_id, kind, case_id FROM learning_sources WHERE learning_case_id=?1");
+    s.Bind(1, learning_case_id);
+    if (!s.Step()) return NotFound("De herkomst van deze leercasus is onbekend.");
+    return learning::LearningSource{s.Int(0), s.Text(1), s.Int(2)};
+  }
+  std::vector<Id> LearningCasesFrom(std::string_view kind, Id case_id) override {
+    auto s = Q("SELECT learning_case_id FROM learning_sources WHERE kind=?1 AND case_id=?2 ORDER BY learning_case_id");
+    s.Bind(1, kind).Bind(2, case_id);
+    std::vector<Id> out;
+    while (s.Step()) out.push_back(s.Int(0));
+    return out;
+  }
+  std::vector<std::string> ListPersonNames() override {
+    auto s = Q("SELECT name FROM people");
+    std::vector<std::string> out;
+    while (s.Step()) out.push_back(s.Text(0));
+    return out;
+  }
+
   // --- audit ---
   absl::Status AppendAudit(AuditEvent& e) override {
     auto last = Q("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1");
@@ -1412,6 +1569,7 @@ class SqliteStore::Tx final : public StoreTx {
   KeyProvider* keys_;
   std::unordered_map<Id, std::string> key_cache_;
   std::unordered_map<Id, std::string> track_key_cache_;
+  std::unordered_map<Id, std::string> learning_key_cache_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

@@ -15,6 +15,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddCaseChannelRoutes(w, out);
   AddTrackRoutes(w, out);
   AddDashboardRoutes(w, out);
+  AddLearningRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);

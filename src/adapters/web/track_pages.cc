@@ -622,6 +622,34 @@ HttpResponse TrackCasePage(const Web& w, const HttpRequest& req, const app::Auth
 
   if (def) d.set("flow_chart", workflow::RenderFlowChart(*def, c.state));
 
+  // Learning cases (issue 5 §5): whoever handles the case may make an
+  // anonymised one of it once its outcome is known.
+  if (w.s.learning) {
+    auto offer = w.s.learning->Offer(ctx.actor, c);
+    if (offer.ok() && (offer->may_start || !offer->not_yet.empty() || !offer->existing.empty())) {
+      Data o;
+      o.set("url", Cat(CaseUrl(c.id), "/leercasus"));
+      o.set("csrf", ctx.session.csrf_token);
+      o.set("may_start", offer->may_start);
+      SetIf(o, "not_yet", offer->not_yet);
+      o.set("needs_consent", offer->needs_consent);
+      const Form* f = error_action == "leercasus" ? posted : nullptr;
+      o.set("consent_checked", f && FormBool(*f, "klager_stemt_in"));
+      if (f && !error.empty()) o.set("error", error);
+      Data existing(Data::type::list);
+      for (Id lid : offer->existing) {
+        Data e;
+        e.set("href", Cat("/leercasussen/", lid));
+        e.set("label", Cat(w.r->T(lang, "learning_case_prefix"), " ", lid));
+        existing.push_back(e);
+      }
+      o.set("existing", existing);
+      o.set("has_existing", !offer->existing.empty());
+      d.set("learning", o);
+      has_form = has_form || (error_action == "leercasus" && offer->may_start);
+    }
+  }
+
   // The summary links to the refused form while the page still has it.
   for (const auto* t : v.actions) has_form = has_form || (t && t->action == error_action);
   has_form = has_form || (error_action == "leden" && v.may_add_members);
@@ -714,6 +742,11 @@ HttpResponse PostRecording(const Web& w, const HttpRequest& req, const app::Auth
 }
 
 }  // namespace
+
+HttpResponse TrackCasePageWithError(const Web& w, const HttpRequest& req, const app::AuthContext& ctx, Id id,
+                                    int status, const std::string& form, const std::string& error, const Form* posted) {
+  return TrackCasePage(w, req, ctx, id, status, form, error, posted);
+}
 
 void AddTrackRoutes(const Web& w, std::vector<http::Route>& out) {
   out.push_back({"GET", "/zaken", Authed(w, [w](const HttpRequest& req, const app::AuthContext& ctx) {

@@ -76,6 +76,8 @@ std::vector<NavItem> NavFor(const Actor& a) {
     nav.push_back({"/dashboard", "nav_dashboard"});
     break;
   }
+  // Learning cases (issue 5 §5): published ones are for all staff.
+  if (a.person_id != 0) nav.push_back({"/leercasussen", "nav_learning"});
   if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
   if (a.Has(Role::kAdmin) || a.Has(Role::kCoordinator)) nav.push_back({"/beheer", "nav_admin"});
   return nav;
@@ -113,7 +115,8 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
       bool current = req.path == item.href ||
                      (item.href == "/meldingen" && req.path.rfind("/meldingen/", 0) == 0 &&
                       req.path != "/meldingen/nieuw") ||
-                     (item.href == "/zaken" && req.path.rfind("/zaken/", 0) == 0);
+                     (item.href == "/zaken" && req.path.rfind("/zaken/", 0) == 0) ||
+                     (item.href == "/leercasussen" && req.path.rfind("/leercasussen/", 0) == 0);
       n.set("current", current);
       nav.push_back(n);
     }

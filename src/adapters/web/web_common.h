@@ -91,6 +91,14 @@ void AddStaticRoutes(const Web& w, std::vector<http::Route>& out);
 void AddReporterRoutes(const Web& w, std::vector<http::Route>& out);
 // The dashboards (dashboard_pages.cc): /dashboard.
 void AddDashboardRoutes(const Web& w, std::vector<http::Route>& out);
+// Learning cases (learning_pages.cc): /leercasussen, and POST
+// /zaken/:id/leercasus from a track case page.
+void AddLearningRoutes(const Web& w, std::vector<http::Route>& out);
+// The track case page with a refused form `form` (its message and what was
+// typed), for a form another page file handles (track_pages.cc).
+http::HttpResponse TrackCasePageWithError(const Web& w, const http::HttpRequest& req, const app::AuthContext& ctx,
+                                          Id id, int status, const std::string& form, const std::string& error,
+                                          const Form* posted);
 
 }  // namespace waarborg::web
 

@@ -16,6 +16,7 @@
 #include "core/audit/audit_chain.h"
 #include "core/cases/lmm_case.h"
 #include "core/cases/track_case.h"
+#include "core/learning/learning_case.h"
 #include "core/org/org.h"
 
 namespace waarborg {
@@ -363,6 +364,27 @@ class StoreTx {
   // Cases of a kind ("lmm" or "track") without a fact yet (databases from
   // before the facts existed), at most `limit`.
   virtual std::vector<Id> CasesWithoutFacts(std::string_view kind, int limit) = 0;
+
+  // --- learning cases (issue 5 §5; core/learning) ---
+  // Inserts `lc` (id assigned, version 1) and, in a table of its own, the
+  // link to its source. Texts and the return reason are encrypted with the
+  // learning case's own key.
+  virtual absl::StatusOr<Id> InsertLearningCase(learning::LearningCase& lc, const learning::LearningSource& source) = 0;
+  // Writes state, texts, approver, return reason and times when the stored
+  // version is `expected_version`, and sets it one higher; Aborted otherwise.
+  virtual absl::Status UpdateLearningCase(const learning::LearningCase& lc, std::int64_t expected_version) = 0;
+  virtual absl::StatusOr<learning::LearningCase> GetLearningCase(Id id) = 0;
+  // Newest change first.
+  virtual std::vector<learning::LearningCaseSummary> ListLearningCases(const learning::LearningCaseQuery& q) = 0;
+  // Where a learning case came from. Only for its author and its approvers:
+  // the service asks, nothing else does (a published learning case must not
+  // reveal its source).
+  virtual absl::StatusOr<learning::LearningSource> GetLearningSource(Id learning_case_id) = 0;
+  // The learning cases made from case `case_id` of `kind` ("track").
+  virtual std::vector<Id> LearningCasesFrom(std::string_view kind, Id case_id) = 0;
+  // The name of every person in the organisation (for the learning-case
+  // checker).
+  virtual std::vector<std::string> ListPersonNames() = 0;
 
   // --- audit trail ---
   // Appends `e`, filling seq, prev_hash and hash (chained to the last event).
