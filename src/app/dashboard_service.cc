@@ -679,4 +679,30 @@ absl::StatusOr<std::vector<CaseFact>> DashboardService::Drill(const Actor& actor
   return out;
 }
 
+void DashboardService::VisitFacts(const std::vector<std::string>& tracks,
+                                  const std::function<void(const FactRef&)>& fn) const {
+  std::shared_lock lock(mu_);
+  const Index& ix = *index_;
+  std::vector<bool> wanted(ix.strings.size(), tracks.empty());
+  for (const auto& t : tracks)
+    if (auto id = ix.Find(t)) wanted[*id] = true;
+  std::vector<std::pair<std::string_view, std::string_view>> answers;
+  FactRef f;
+  for (const auto& r : ix.rows) {
+    if (!r.live || !wanted[r.track]) continue;
+    answers.clear();
+    for (const auto& [k, v] : r.answers) answers.emplace_back(ix.strings[k], ix.strings[v]);
+    f.kind = r.lmm ? CaseKind::kLmm : CaseKind::kTrack;
+    f.case_id = r.case_id;
+    f.track = ix.strings[r.track];
+    f.state = ix.strings[r.state];
+    f.open = r.open;
+    f.unit_id = r.unit;
+    f.received_on = DateOfDay(r.received);
+    f.closed_on = r.closed == kNone ? std::nullopt : std::optional<Date>(DateOfDay(r.closed));
+    f.answers = answers;
+    fn(f);
+  }
+}
+
 }  // namespace waarborg::app

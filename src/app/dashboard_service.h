@@ -15,12 +15,15 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
+#include <span>
+#include <string_view>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,6 +91,27 @@ struct DrillCase {
   std::string href;
 };
 
+// One fact as the annual report reads it (issue 5 §4, app/annual_report):
+// a view into the facts the service holds, valid only during the
+// VisitFacts callback that hands it out.
+struct FactRef {
+  dashboard::CaseKind kind = dashboard::CaseKind::kTrack;
+  Id case_id = 0;
+  std::string_view track, state;
+  bool open = true;
+  Id unit_id = 0;
+  Date received_on{};
+  std::optional<Date> closed_on;
+  // The case's choice answers (key, option key).
+  std::span<const std::pair<std::string_view, std::string_view>> answers;
+  // The answer to `key`, or "".
+  std::string_view Answer(std::string_view key) const {
+    for (const auto& [k, v] : answers)
+      if (k == key) return v;
+    return {};
+  }
+};
+
 class DashboardService {
  public:
   DashboardService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks,
@@ -113,6 +137,12 @@ class DashboardService {
   // year) within the actor's scope; the caller still opens each case
   // through its own service, which checks access again.
   absl::StatusOr<std::vector<dashboard::CaseFact>> Drill(const Actor& actor, const std::map<std::string, std::string>& q);
+
+  // Calls `fn` for every fact on one of `tracks` (every fact when empty),
+  // under the shared lock: the annual report reads the facts held here
+  // rather than a copy of its own. `fn` must not call back into this
+  // service. No access check: the caller publishes only through core/stats.
+  void VisitFacts(const std::vector<std::string>& tracks, const std::function<void(const FactRef&)>& fn) const;
 
  private:
   struct Index;

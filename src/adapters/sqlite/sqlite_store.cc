@@ -208,6 +208,13 @@ CREATE TABLE learning_sources(
   case_id INTEGER NOT NULL);
 CREATE INDEX learning_sources_case ON learning_sources(kind, case_id);
 )sql",
+    // 8: the LMM facts gained answers for the annual report (issue 5 §4:
+    // acknowledgement and feedback in time, kind of wrongdoing, outcome).
+    // Dropped here; the server writes every missing fact again at start
+    // (LmmService::WriteMissingFacts), so they are rebuilt from the cases.
+    R"sql(
+DELETE FROM case_facts WHERE kind='lmm';
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {

@@ -111,6 +111,29 @@ CaseFact FactOfLmmCase(const LmmCase& c, const std::vector<CaseEvent>& events, s
   f.next_due = f.open ? next_due : std::nullopt;
   f.answers["reporter_category"] = c.reporter_category;
   f.answers["channel"] = c.channel;
+  // The statutory terms (DOMAIN §8): sent on or before its due date, after
+  // it, or not (yet). Derived from the dates alone, so the answer does not
+  // go stale when a due date passes without a change to the case.
+  auto term = [](const std::optional<Date>& done, Date due) -> std::string {
+    if (!done) return "not_sent";
+    return std::chrono::sys_days(*done) <= std::chrono::sys_days(due) ? "in_time" : "late";
+  };
+  f.answers["acknowledgement"] = term(c.acknowledged_on, c.acknowledgement_due);
+  f.answers["feedback"] = term(c.feedback_given_on, c.feedback_due);
+  // The kind of wrongdoing, once the definition test found one: the harm,
+  // or "multiple" when more than one was named.
+  if (c.definition_test && PassesDefinitionTest(*c.definition_test) && !c.definition_test->harms.empty())
+    f.answers["misconduct"] =
+        c.definition_test->harms.size() == 1 ? *c.definition_test->harms.begin() : std::string("multiple");
+  // Where it ended or stands: referred (no wrongdoing), the authority's
+  // decision, and whether that followed the advice.
+  if (c.state == LmmState::kReferred) {
+    f.answers["outcome"] = "referred";
+    if (c.definition_test && !c.definition_test->referral.empty()) f.answers["referral"] = c.definition_test->referral;
+  } else if (c.decision) {
+    f.answers["outcome"] = c.decision->investigate ? "investigation" : "no_investigation";
+    f.answers["advice_followed"] = c.decision->adopts_advice ? "yes" : "no";
+  }
   return f;
 }
 

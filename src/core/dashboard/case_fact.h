@@ -60,7 +60,12 @@ CaseFact FactOfTrackCase(const TrackCase& c, const std::vector<TrackStep>& steps
 
 // The fact of an LMM report. Its states follow from the dated steps it
 // records (staffing, definition test, advice, decision, closing), read from
-// its timeline entries' kinds.
+// its timeline entries' kinds. Its answers, for the annual report (issue 5
+// §4): reporter_category, channel; acknowledgement and feedback =
+// in_time | late | not_sent (sent on or before the statutory due date,
+// after it, or not yet); misconduct = the harm the definition test found,
+// or "multiple"; outcome = referred | no_investigation | investigation (with
+// referral, and advice_followed = yes | no after a decision).
 CaseFact FactOfLmmCase(const LmmCase& c, const std::vector<CaseEvent>& events, std::optional<Date> next_due,
                        Instant now);
 

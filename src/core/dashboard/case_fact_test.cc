@@ -119,6 +119,61 @@ TEST(CaseFacts, LmmStatesFollowFromTheDatedSteps) {
   EXPECT_EQ(f.answers.at("reporter_category"), "employee");
 }
 
+TEST(CaseFacts, LmmAnswersTellWhetherTheStatutoryTermsWereMetAndHowItEnded) {
+  LmmCase c;
+  c.id = 2;
+  c.state = LmmState::kClosed;
+  c.received_on = Ymd(2025, 3, 3);
+  c.reporter_category = "employee";
+  c.channel = "mailbox";
+  c.acknowledgement_due = Ymd(2025, 3, 10);
+  c.acknowledged_on = Ymd(2025, 3, 10);  // on the due date: in time
+  c.feedback_due = Ymd(2025, 6, 10);
+  c.feedback_given_on = Ymd(2025, 6, 11);  // a day late
+  DefinitionTest t;
+  t.reasonable_grounds = true;
+  t.public_interest = true;
+  t.harms = {"safety_of_persons"};
+  c.definition_test = t;
+  AuthorityDecision d;
+  d.adopts_advice = false;
+  d.investigate = false;
+  c.decision = d;
+  CaseFact f = FactOfLmmCase(c, {}, std::nullopt, 0);
+  EXPECT_EQ(f.answers.at("acknowledgement"), "in_time");
+  EXPECT_EQ(f.answers.at("feedback"), "late");
+  EXPECT_EQ(f.answers.at("misconduct"), "safety_of_persons");
+  EXPECT_EQ(f.answers.at("outcome"), "no_investigation");
+  EXPECT_EQ(f.answers.at("advice_followed"), "no");
+
+  // Two harms: "multiple". Not acknowledged, no feedback: not sent, whatever the date.
+  c.acknowledged_on.reset();
+  c.feedback_given_on.reset();
+  c.definition_test->harms.insert("environment");
+  c.decision->investigate = true;
+  c.decision->adopts_advice = true;
+  f = FactOfLmmCase(c, {}, std::nullopt, 0);
+  EXPECT_EQ(f.answers.at("acknowledgement"), "not_sent");
+  EXPECT_EQ(f.answers.at("feedback"), "not_sent");
+  EXPECT_EQ(f.answers.at("misconduct"), "multiple");
+  EXPECT_EQ(f.answers.at("outcome"), "investigation");
+  EXPECT_EQ(f.answers.at("advice_followed"), "yes");
+
+  // Referred: no wrongdoing, so no kind, and the referral.
+  LmmCase r;
+  r.state = LmmState::kReferred;
+  r.received_on = Ymd(2025, 3, 3);
+  DefinitionTest ex;
+  ex.exclusions = {"labour_dispute"};
+  ex.referral = "hrm";
+  r.definition_test = ex;
+  f = FactOfLmmCase(r, {}, std::nullopt, 0);
+  EXPECT_EQ(f.answers.at("outcome"), "referred");
+  EXPECT_EQ(f.answers.at("referral"), "hrm");
+  EXPECT_EQ(f.answers.count("misconduct"), 0u);
+  EXPECT_EQ(f.answers.count("advice_followed"), 0u);
+}
+
 TEST(CaseFacts, StorageEncodingRoundTrips) {
   const std::vector<std::pair<std::string, int>> d = {{"a", 1}, {"b", 0}, {"a", 12}};
   EXPECT_EQ(DecodeDaysInState(EncodeDaysInState(d)), d);
