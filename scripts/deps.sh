@@ -11,10 +11,11 @@ APT_PACKAGES=(
   nlohmann-json3-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
   libsqlite3-dev sqlite3 libsodium-dev liboath-dev libkainjow-mustache-dev libsimdjson-dev libyaml-cpp-dev
   libcurl4-openssl-dev python3-aiosmtpd  # e-mail: SMTP via libcurl; a real SMTP receiver for the tests
+  libxlsxwriter-dev zlib1g-dev  # the annual report's XLSX export (zlib also reads it back in the tests)
   python3-holidays  # an independent source for the holiday calendar test
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata wrk jq mat2
-  chromium nodejs npm
+  chromium nodejs npm  # the browser tests; chromium also prints the annual report to PDF
 )
 
 missing=()
