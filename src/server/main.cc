@@ -22,6 +22,7 @@
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/web/pages.h"
 #include "adapters/workflow_files/track_loader.h"
+#include "app/annual_report.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/identity_vault.h"
@@ -129,6 +130,8 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", threads, "Aantal werkthreads");
   serve->add_option("--web-dir", web_dir, "Map met templates en statische bestanden");
   serve->add_flag("--secure-cookies", secure_cookies, "Secure-cookies (achter een TLS-proxy)");
+  std::string chromium = "/usr/bin/chromium";
+  serve->add_option("--chromium", chromium, "Chromium dat een verslag als PDF afdrukt (standaard /usr/bin/chromium)");
 
   // E-mail notices (app/mail_notifier). Without --smtp-url the server sends
   // no mail and the reporter is not offered a notice by e-mail.
@@ -345,6 +348,10 @@ int main(int argc, char** argv) {
   http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
                           web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service, &dashboard,
                           &learning_service};
+  // The annual and management reports, from the dashboard's facts (issue 5 §4).
+  app::AnnualReportService reports(store, clock, tracks, dashboard);
+  services.reports = &reports;
+  services.chromium = chromium;
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));

@@ -231,6 +231,13 @@ try {
     await check('/start (bevoegd gezag)');
     await visit(base, '/meldingen', '/meldingen (bevoegd gezag)');
     await visit(base, '/meldingen/4', '/meldingen/4 (bevoegd gezag, besluit)');
+    // The annual report (issue 5 §4): the form and last year's report, with its SVG charts.
+    const lastYear = new Date().getFullYear() - 1;
+    await visit(base, '/rapportage', '/rapportage (bevoegd gezag)');
+    await visit(base, `/rapportage/verslag?soort=lmm&jaar=${lastYear}`, '/rapportage/verslag (bevoegd gezag, LMM)');
+    assert((await page.locator('svg[role="img"] > title').count()) > 0, 'the report has charts with a title');
+    await visit(base, `/rapportage/verslag?soort=vertrouwenswerk&jaar=${lastYear}`,
+      '/rapportage/verslag (bevoegd gezag, vertrouwenswerk)');
     await context.close();
   }
 

@@ -5,6 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "adapters/http/http_types.h"
+#include "app/annual_report.h"
 #include "app/audit_service.h"
 #include "app/auth_service.h"
 #include "app/dashboard_service.h"
@@ -39,6 +40,10 @@ struct Services {
   app::DashboardService* dashboard = nullptr;
   // Learning cases (/leercasussen); null in tests that need none.
   app::LearningService* learning = nullptr;
+  // The annual and management reports (/rapportage); null in tests that need none.
+  app::AnnualReportService* reports = nullptr;
+  // The browser that prints a report to PDF (adapters/report/pdf.h).
+  std::string chromium = "/usr/bin/chromium";
 };
 
 inline constexpr const char* kSessionCookie = "wb_session";

@@ -16,6 +16,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddTrackRoutes(w, out);
   AddDashboardRoutes(w, out);
   AddLearningRoutes(w, out);
+  AddReportRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);

@@ -78,6 +78,12 @@ std::vector<NavItem> NavFor(const Actor& a) {
   }
   // Learning cases (issue 5 §5): published ones are for all staff.
   if (a.person_id != 0) nav.push_back({"/leercasussen", "nav_learning"});
+  // The annual and management reports (issue 5 §4).
+  for (Role r : {Role::kCoordinator, Role::kCentralCounsellor, Role::kManager, Role::kCompetentAuthority}) {
+    if (!a.Has(r)) continue;
+    nav.push_back({"/rapportage", "nav_reports"});
+    break;
+  }
   if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
   if (a.Has(Role::kAdmin) || a.Has(Role::kCoordinator)) nav.push_back({"/beheer", "nav_admin"});
   return nav;
@@ -116,7 +122,8 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
                      (item.href == "/meldingen" && req.path.rfind("/meldingen/", 0) == 0 &&
                       req.path != "/meldingen/nieuw") ||
                      (item.href == "/zaken" && req.path.rfind("/zaken/", 0) == 0) ||
-                     (item.href == "/leercasussen" && req.path.rfind("/leercasussen/", 0) == 0);
+                     (item.href == "/leercasussen" && req.path.rfind("/leercasussen/", 0) == 0) ||
+                     (item.href == "/rapportage" && req.path.rfind("/rapportage/", 0) == 0);
       n.set("current", current);
       nav.push_back(n);
     }

@@ -99,6 +99,8 @@ void AddLearningRoutes(const Web& w, std::vector<http::Route>& out);
 http::HttpResponse TrackCasePageWithError(const Web& w, const http::HttpRequest& req, const app::AuthContext& ctx,
                                           Id id, int status, const std::string& form, const std::string& error,
                                           const Form* posted);
+// The annual and management reports (report_pages.cc): /rapportage.
+void AddReportRoutes(const Web& w, std::vector<http::Route>& out);
 
 }  // namespace waarborg::web
 
