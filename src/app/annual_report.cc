@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/service_support.h"
+#include "core/org/unit_tree.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
 #include "core/stats/protect.h"
@@ -365,14 +366,7 @@ class OrgRows {
 
  private:
   std::optional<Id> Up(Id unit, UnitKind kind) const {
-    for (int depth = 0; depth < 32; ++depth) {
-      auto it = units_.find(unit);
-      if (it == units_.end()) return std::nullopt;
-      if (it->second.kind == kind) return unit;
-      if (!it->second.parent_id) return std::nullopt;
-      unit = *it->second.parent_id;
-    }
-    return std::nullopt;
+    return UnitUp(units_, unit, kind);
   }
   int Rest(int parent) {
     if (auto it = rest_.find(parent); it != rest_.end()) return it->second;
@@ -1573,23 +1567,10 @@ struct AnnualReportService::Org {
   std::vector<OrgUnit> units;
   std::map<Id, OrgUnit> by_id;
   bool Within(Id unit, Id root) const {
-    for (int depth = 0; depth < 32; ++depth) {
-      if (unit == root) return true;
-      auto it = by_id.find(unit);
-      if (it == by_id.end() || !it->second.parent_id) return false;
-      unit = *it->second.parent_id;
-    }
-    return false;
+    return UnitWithin(by_id, unit, root);
   }
   std::optional<Id> Up(Id unit, UnitKind kind) const {
-    for (int depth = 0; depth < 32; ++depth) {
-      auto it = by_id.find(unit);
-      if (it == by_id.end()) return std::nullopt;
-      if (it->second.kind == kind) return unit;
-      if (!it->second.parent_id) return std::nullopt;
-      unit = *it->second.parent_id;
-    }
-    return std::nullopt;
+    return UnitUp(by_id, unit, kind);
   }
 };
 
@@ -1626,16 +1607,7 @@ constexpr std::string_view kWhoMay =
 
 absl::StatusOr<ReportChoices> AnnualReportService::ChoicesFor(const Actor& actor) {
   ASSIGN_OR_RETURN(Org org, LoadOrg());
-  auto unit_of = [&](Id person) -> std::optional<Id> {
-    std::optional<Id> team;
-    (void)store_.Read([&](StoreTx& tx) -> absl::Status {
-      if (auto p = tx.GetPerson(person); p.ok()) team = p->team_id;
-      return absl::OkStatus();
-    });
-    if (!team) return std::nullopt;
-    return org.Up(*team, UnitKind::kUnit).value_or(*team);
-  };
-  auto scope = ScopeOf(actor, unit_of);
+  auto scope = ScopeOf(actor, store_, [&](Id team) { return org.Up(team, UnitKind::kUnit); });
   if (!scope.ok()) return scope.status().code() == absl::StatusCode::kPermissionDenied ? Forbidden(kWhoMay) : scope.status();
   ReportChoices c;
   c.kinds = KindsOf(*scope);
@@ -1663,16 +1635,7 @@ absl::StatusOr<ReportChoices> AnnualReportService::ChoicesFor(const Actor& actor
 absl::StatusOr<AnnualReport> AnnualReportService::Build(const Actor& actor, const ReportRequest& asked) {
   ReportRequest r = asked;
   ASSIGN_OR_RETURN(Org org, LoadOrg());
-  auto unit_of = [&](Id person) -> std::optional<Id> {
-    std::optional<Id> team;
-    (void)store_.Read([&](StoreTx& tx) -> absl::Status {
-      if (auto p = tx.GetPerson(person); p.ok()) team = p->team_id;
-      return absl::OkStatus();
-    });
-    if (!team) return std::nullopt;
-    return org.Up(*team, UnitKind::kUnit).value_or(*team);
-  };
-  auto scope = ScopeOf(actor, unit_of);
+  auto scope = ScopeOf(actor, store_, [&](Id team) { return org.Up(team, UnitKind::kUnit); });
   if (!scope.ok()) {
     (void)AuditDenial(store_, actor, clock_.Now(), "report.denied", 0);
     return scope.status().code() == absl::StatusCode::kPermissionDenied ? Forbidden(kWhoMay) : scope.status();

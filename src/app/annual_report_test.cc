@@ -171,8 +171,9 @@ void ExpectNoSmallCount(const AnnualReport& a, const std::string& where) {
   for (const auto& s : a.sections)
     for (const auto& c : s.charts)
       for (std::size_t i = 0; i < c.values.size(); ++i)
-        if (c.values[i] && !IsNotApplicable(c.values[i]))
+        if (c.values[i] && !IsNotApplicable(c.values[i])) {
           EXPECT_TRUE(*c.values[i] == 0 || *c.values[i] >= 5) << where << ": chart " << c.id << " " << c.labels[i];
+        }
 }
 
 // 60 LMM reports in each of the four teams: 5 a month; 20 not yet tested,
@@ -337,7 +338,9 @@ TEST(AnnualReport, NoPublishedCountIsOneToFourWhateverTheData) {
       if (p.per_unit) grids.push_back(&*p.per_unit);
       for (const auto* g : grids)
         for (const auto& v : g->cells)
-          if (v) EXPECT_TRUE(*v == 0 || *v >= 5) << "round " << round << " " << g->id << ": " << *v;
+          if (v) {
+            EXPECT_TRUE(*v == 0 || *v >= 5) << "round " << round << " " << g->id << ": " << *v;
+          }
       // And every report on it: the korps, each unit, periods.
       for (std::optional<Id> unit : std::vector<std::optional<Id>>{std::nullopt, org.oost, org.west, org.oost_d1,
                                                                     org.west_d2})

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "app/dashboard_tables.h"
+#include "core/org/unit_tree.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
 
@@ -41,7 +42,8 @@ std::pair<double, double> MedianAndP90(std::vector<std::uint16_t>& v) {
 
 // ------------------------------------------------------------------ scope
 
-absl::StatusOr<DashboardScope> ScopeOf(const Actor& actor, const std::function<std::optional<Id>(Id)>& unit_of_person) {
+absl::StatusOr<DashboardScope> ScopeOf(const Actor& actor, Store& store,
+                                       const std::function<std::optional<Id>(Id team)>& unit_of_team) {
   DashboardScope s;
   if (actor.Has(Role::kCompetentAuthority)) {
     s.label = "Korpsleiding (alle trajecten)";
@@ -64,7 +66,13 @@ absl::StatusOr<DashboardScope> ScopeOf(const Actor& actor, const std::function<s
     return s;
   }
   if (actor.Has(Role::kManager)) {
-    auto unit = unit_of_person(actor.person_id);
+    std::optional<Id> team;
+    (void)store.Read([&](StoreTx& tx) -> absl::Status {
+      if (auto p = tx.GetPerson(actor.person_id); p.ok()) team = p->team_id;
+      return absl::OkStatus();
+    });
+    std::optional<Id> unit;
+    if (team) unit = unit_of_team(*team).value_or(*team);
     if (!unit) return Forbidden("Uw eenheid is niet bekend; vraag de beheerder uw plaats in de organisatie vast te leggen.");
     s.label = "Leiding van de eenheid";
     s.tracks = {"lmm", "unwanted_behaviour", "complaints_committee", "vik_triage", "investigation"};
@@ -118,24 +126,11 @@ struct DashboardService::Index {
 
   // Whether `unit` is `root` or lies below it.
   bool Within(Id unit, Id root) const {
-    for (int depth = 0; depth < 32; ++depth) {
-      if (unit == root) return true;
-      auto it = units.find(unit);
-      if (it == units.end() || !it->second.parent_id) return false;
-      unit = *it->second.parent_id;
-    }
-    return false;
+    return UnitWithin(units, unit, root);
   }
   // The nearest ancestor (or itself) of the given kind.
   std::optional<Id> Up(Id unit, UnitKind kind) const {
-    for (int depth = 0; depth < 32; ++depth) {
-      auto it = units.find(unit);
-      if (it == units.end()) return std::nullopt;
-      if (it->second.kind == kind) return unit;
-      if (!it->second.parent_id) return std::nullopt;
-      unit = *it->second.parent_id;
-    }
-    return std::nullopt;
+    return UnitUp(units, unit, kind);
   }
   std::string UnitName(Id id) const {
     auto it = units.find(id);
@@ -287,12 +282,6 @@ std::string TrackName(const workflow::TrackCatalogue& tracks, const std::string&
   return id;
 }
 
-std::string StateLabel(const workflow::TrackCatalogue& tracks, const std::string& track, const std::string& state) {
-  if (const auto* t = tracks.Find(track))
-    if (const auto* s = t->FindState(state)) return s->label;
-  return state;
-}
-
 std::string OptionLabel(const workflow::TrackCatalogue& tracks, const std::string& field, const std::string& key) {
   for (const auto& t : tracks.tracks)
     if (const auto* f = t.FindField(field))
@@ -313,16 +302,8 @@ std::string DrillQuery(std::initializer_list<std::pair<const char*, std::string>
 absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const DashboardQuery& q) {
   std::shared_lock lock(mu_);
   const Index& ix = *index_;
-  ASSIGN_OR_RETURN(DashboardScope scope, ScopeOf(actor, [&](Id person) -> std::optional<Id> {
-                     std::optional<Id> team;
-                     (void)store_.Read([&](StoreTx& tx) -> absl::Status {
-                       if (auto p = tx.GetPerson(person); p.ok()) team = p->team_id;
-                       return absl::OkStatus();
-                     });
-                     if (!team) return std::nullopt;
-                     // A manager steers the unit (eenheid) the own team belongs to.
-                     return ix.Up(*team, UnitKind::kUnit).value_or(*team);
-                   }));
+  ASSIGN_OR_RETURN(DashboardScope scope,
+                   ScopeOf(actor, store_, [&](Id team) { return ix.Up(team, UnitKind::kUnit); }));
   DashboardView v;
   v.scope = scope;
   v.today = DateInAmsterdam(clock_.Now());
@@ -334,14 +315,11 @@ absl::StatusOr<DashboardView> DashboardService::For(const Actor& actor, const Da
   // Tracks in scope, in catalogue order, as interned ids.
   std::vector<std::string> track_ids;
   std::map<std::uint16_t, std::size_t> track_pos;
-  for (const auto& t : tracks_.tracks)
-    if (std::find(scope.tracks.begin(), scope.tracks.end(), t.id) != scope.tracks.end())
-      if (auto id = ix.Find(t.id)) {
-        track_pos.emplace(*id, track_ids.size());
-        track_ids.push_back(t.id);
-      } else {
-        track_ids.push_back(t.id);  // no cases yet: shown with zeros
-      }
+  for (const auto& t : tracks_.tracks) {
+    if (std::find(scope.tracks.begin(), scope.tracks.end(), t.id) == scope.tracks.end()) continue;
+    if (auto id = ix.Find(t.id)) track_pos.emplace(*id, track_ids.size());
+    track_ids.push_back(t.id);  // a track without cases yet is shown with zeros
+  }
   const std::size_t nt = track_ids.size();
 
   // The units a table breaks down by: the units (eenheden) of the corps,
@@ -631,15 +609,8 @@ absl::StatusOr<std::vector<CaseFact>> DashboardService::Drill(const Actor& actor
                                                                 const std::map<std::string, std::string>& q) {
   std::shared_lock lock(mu_);
   const Index& ix = *index_;
-  ASSIGN_OR_RETURN(DashboardScope scope, ScopeOf(actor, [&](Id person) -> std::optional<Id> {
-                     std::optional<Id> team;
-                     (void)store_.Read([&](StoreTx& tx) -> absl::Status {
-                       if (auto p = tx.GetPerson(person); p.ok()) team = p->team_id;
-                       return absl::OkStatus();
-                     });
-                     if (!team) return std::nullopt;
-                     return ix.Up(*team, UnitKind::kUnit).value_or(*team);
-                   }));
+  ASSIGN_OR_RETURN(DashboardScope scope,
+                   ScopeOf(actor, store_, [&](Id team) { return ix.Up(team, UnitKind::kUnit); }));
   auto get = [&](const char* k) {
     auto it = q.find(k);
     return it == q.end() ? std::string() : it->second;

@@ -52,7 +52,10 @@ struct DashboardScope {
 // behaviour and the complaints committee; VIK team chief: triage and
 // investigations; manager: every track of the own unit; authority
 // (korpschef): every track). PermissionDenied for other roles.
-absl::StatusOr<DashboardScope> ScopeOf(const Actor& actor, const std::function<std::optional<Id>(Id)>& unit_of_person);
+// A manager's unit is the unit (eenheid) the own team belongs to, found in
+// the store by `unit_of_team`; asked only for a manager.
+absl::StatusOr<DashboardScope> ScopeOf(const Actor& actor, Store& store,
+                                       const std::function<std::optional<Id>(Id team)>& unit_of_team);
 
 struct DashboardQuery {
   int year = 0;  // calendar year of the period; 0: the current one

@@ -119,9 +119,10 @@ class DashboardTest : public ::testing::Test {
       if (t.decimals || t.id == "turnaround") continue;  // derived figures
       for (std::size_t r = 0; r < t.cells.size(); ++r)
         for (std::size_t c = 0; c < t.cells[r].size(); ++c)
-          if (t.cells[r][c].value && t.col_labels[c] != "Dagen")
+          if (t.cells[r][c].value && t.col_labels[c] != "Dagen") {
             EXPECT_TRUE(*t.cells[r][c].value == 0 || *t.cells[r][c].value >= 5)
                 << t.id << " row " << t.row_labels[r] << " col " << t.col_labels[c];
+          }
     }
   }
 
@@ -214,7 +215,9 @@ TEST_F(DashboardTest, NoPublishedCellIsASmallCount) {
     // Oost's 3 open signals are hidden (and with them what would give them back).
     const auto& open = Table(*v, "open_by_state");
     for (std::size_t c = 0; c < open.col_labels.size(); ++c)
-      if (open.col_labels[c] == "Eenheid Oost") EXPECT_FALSE(Cell(open, "Signaal ontvangen", c).has_value());
+      if (open.col_labels[c] == "Eenheid Oost") {
+        EXPECT_FALSE(Cell(open, "Signaal ontvangen", c).has_value());
+      }
     EXPECT_EQ(GrandTotal(open), 12);
   }
 }

@@ -371,7 +371,9 @@ TEST_F(TrackServiceTest, EvaluationFormClosesEveryComplaint) {
   const workflow::TrackDefinition& def = *catalogue_.Find("unwanted_behaviour");
   for (const auto& t : def.transitions) {
     const auto* to = def.FindState(t.to);
-    if (to && to->terminal) EXPECT_EQ(t.action, "complete_evaluation") << t.action << " closes without the form";
+    if (to && to->terminal) {
+      EXPECT_EQ(t.action, "complete_evaluation") << t.action << " closes without the form";
+    }
   }
   const workflow::TransitionDef* form = nullptr;
   for (const auto& t : def.transitions)

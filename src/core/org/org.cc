@@ -1,4 +1,5 @@
 #include "core/org/org.h"
+#include "core/org/unit_tree.h"
 
 #include <algorithm>
 
@@ -91,6 +92,27 @@ std::vector<Id> ChainOfCommand(Id person, const std::function<std::optional<Id>(
     next = manager_of(*next);
   }
   return chain;
+}
+
+bool UnitWithin(const std::map<Id, OrgUnit>& units, Id unit, Id root) {
+  for (int depth = 0; depth < 32; ++depth) {
+    if (unit == root) return true;
+    auto it = units.find(unit);
+    if (it == units.end() || !it->second.parent_id) return false;
+    unit = *it->second.parent_id;
+  }
+  return false;
+}
+
+std::optional<Id> UnitUp(const std::map<Id, OrgUnit>& units, Id unit, UnitKind kind) {
+  for (int depth = 0; depth < 32; ++depth) {
+    auto it = units.find(unit);
+    if (it == units.end()) return std::nullopt;
+    if (it->second.kind == kind) return unit;
+    if (!it->second.parent_id) return std::nullopt;
+    unit = *it->second.parent_id;
+  }
+  return std::nullopt;
 }
 
 }  // namespace waarborg
