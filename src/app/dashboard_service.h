@@ -65,7 +65,7 @@ struct DashboardQuery {
 // all published), or suppressed. `drill` names the cases behind it for the
 // drill-down page (empty when there is nothing to open).
 struct DashboardCell {
-  std::optional<double> value;  // nullopt: suppressed (shown as "<5")
+  std::optional<double> value;  // nullopt: suppressed (shown as "x")
   std::string drill;            // query string for /dashboard/zaken, or empty
 };
 
