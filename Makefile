@@ -4,7 +4,7 @@ BUILD ?= build
 PORT ?= 8080
 DATA ?= data
 
-.PHONY: all deps build run test test-sanitize e2e bench clean
+.PHONY: all deps build run test test-sanitize e2e bench bench-dashboard clean
 
 all: build
 
@@ -34,6 +34,11 @@ test-sanitize: $(BUILD)/.deps-ok
 
 bench: build
 	./bench/run_case_bench.sh
+
+# The dashboards at 1,000,000 cases (issue 5 §6): seeds /tmp/waarborg-dashboard-bench
+# (about 7 GB, 20-25 minutes) when it is not there yet.
+bench-dashboard: build
+	./bench/run_dashboard_bench.sh
 
 clean:
 	rm -rf $(BUILD) build-sanitize

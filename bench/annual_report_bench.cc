@@ -49,7 +49,8 @@ using namespace waarborg;
 long long g_facts = 1'000'000;
 
 Date Ymd(int y, int m, int d) {
-  return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+  return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+              std::chrono::day{static_cast<unsigned>(d)}};
 }
 
 struct World {
@@ -76,14 +77,15 @@ dashboard::CaseFact MakeFact(std::mt19937& rng, Id id, const std::vector<Id>& te
   const unsigned track = rng() % 100;
   auto close = [&](int max_days) {
     f.open = false;
-    f.closed_on = Date{std::chrono::sys_days(f.received_on) + std::chrono::days{1 + static_cast<int>(rng() % max_days)}};
+    f.closed_on =
+        Date{std::chrono::sys_days(f.received_on) + std::chrono::days{1 + static_cast<int>(rng() % max_days)}};
   };
   const bool old = year < 2025 || rng() % 3 == 0;
   if (track < 20) {
     static const char* channels[] = {"online", "conversation", "mailbox"};
     static const char* terms[] = {"in_time", "in_time", "in_time", "late", "not_sent"};
-    static const char* harms[] = {"statutory_violation", "public_health", "safety_of_persons", "environment",
-                                  "proper_functioning", "multiple"};
+    static const char* harms[] = {"statutory_violation", "public_health",      "safety_of_persons",
+                                  "environment",         "proper_functioning", "multiple"};
     f.kind = dashboard::CaseKind::kLmm;
     f.track = "lmm";
     f.answers = {{"channel", channels[rng() % 3]},
@@ -91,22 +93,48 @@ dashboard::CaseFact MakeFact(std::mt19937& rng, Id id, const std::vector<Id>& te
                  {"acknowledgement", terms[rng() % 5]},
                  {"feedback", terms[rng() % 5]}};
     switch (old ? rng() % 4 : rng() % 6) {
-      case 0: f.state = "referred"; f.answers["outcome"] = "referred"; f.answers["referral"] = "hrm"; close(60); break;
-      case 1: f.state = "closed"; f.answers["outcome"] = "no_investigation"; f.answers["misconduct"] = harms[rng() % 6]; close(200); break;
-      case 2: f.state = "closed"; f.answers["outcome"] = "investigation"; f.answers["misconduct"] = harms[rng() % 6]; close(400); break;
-      case 3: f.state = "investigation"; f.answers["outcome"] = "investigation"; f.answers["misconduct"] = harms[rng() % 6]; break;
-      case 4: f.state = "weighing"; f.answers["misconduct"] = harms[rng() % 6]; break;
-      default: f.state = "staffed"; break;
+      case 0:
+        f.state = "referred";
+        f.answers["outcome"] = "referred";
+        f.answers["referral"] = "hrm";
+        close(60);
+        break;
+      case 1:
+        f.state = "closed";
+        f.answers["outcome"] = "no_investigation";
+        f.answers["misconduct"] = harms[rng() % 6];
+        close(200);
+        break;
+      case 2:
+        f.state = "closed";
+        f.answers["outcome"] = "investigation";
+        f.answers["misconduct"] = harms[rng() % 6];
+        close(400);
+        break;
+      case 3:
+        f.state = "investigation";
+        f.answers["outcome"] = "investigation";
+        f.answers["misconduct"] = harms[rng() % 6];
+        break;
+      case 4:
+        f.state = "weighing";
+        f.answers["misconduct"] = harms[rng() % 6];
+        break;
+      default:
+        f.state = "staffed";
+        break;
     }
     return f;
   }
   f.kind = dashboard::CaseKind::kTrack;
   if (track < 60) {
-    static const char* categories[] = {"verbal_aggression", "physical_aggression", "psychological_aggression",
-                                       "sexual_intimidation", "discrimination", "vandalism", "criminality"};
-    static const char* routes[] = {"conversation", "conversation", "mediation", "formal_complaint", "criminal_report",
-                                   "line_manager", "disciplinary"};
-    static const char* consequences[] = {"none", "none", "warning", "transfer", "order_measure", "disciplinary_measure"};
+    static const char* categories[] = {"verbal_aggression",   "physical_aggression", "psychological_aggression",
+                                       "sexual_intimidation", "discrimination",      "vandalism",
+                                       "criminality"};
+    static const char* routes[] = {"conversation",    "conversation", "mediation",   "formal_complaint",
+                                   "criminal_report", "line_manager", "disciplinary"};
+    static const char* consequences[] = {"none",     "none",          "warning",
+                                         "transfer", "order_measure", "disciplinary_measure"};
     static const char* open_states[] = {"received", "with_counsellor", "mediation", "fact_finding", "evaluation"};
     f.track = "unwanted_behaviour";
     f.answers = {{"category", categories[rng() % 7]}};
@@ -117,7 +145,8 @@ dashboard::CaseFact MakeFact(std::mt19937& rng, Id id, const std::vector<Id>& te
       f.answers["procedure_chosen"] = route;
       f.answers["consequences_accused"] = consequences[rng() % 6];
       f.answers["consequences_complainant"] = consequences[rng() % 6];
-      f.answers["committee_advice"] = std::strcmp(route, "formal_complaint") ? "none" : (rng() % 2 ? "founded" : "unfounded");
+      f.answers["committee_advice"] =
+          std::strcmp(route, "formal_complaint") ? "none" : (rng() % 2 ? "founded" : "unfounded");
       f.answers["decision_as_advised"] = rng() % 4 ? "ja" : "nee";
     } else {
       f.state = open_states[rng() % 5];
@@ -135,8 +164,9 @@ World* Setup() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-report-bench-XXXXXX").string();
   if (!mkdtemp(tmpl.data())) std::abort();
   w->dir = tmpl;
-  auto s = SqliteStore::Open(w->dir + "/w.db", crypto::Sha256Hex,
-                             std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(w->dir + "/master.key", true)));
+  auto s =
+      SqliteStore::Open(w->dir + "/w.db", crypto::Sha256Hex,
+                        std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(w->dir + "/master.key", true)));
   if (!s.ok()) std::abort();
   w->store = std::move(*s);
   w->clock = std::make_unique<FakeClock>(1'767'225'600'000 + 10 * 86'400'000LL);  // 11 January 2026
@@ -208,7 +238,9 @@ void Label(benchmark::State& state, const app::Publication& p) {
   std::int64_t cases = 0;
   if (const auto* g = p.Grid("per_kwartaal")) cases = g->At(0, 0).value_or(-1);
   state.SetLabel(Cat(app::ReportKindName(p.kind), ": ", cases, " cases in 2025, rows per ",
-                     p.level == 2 ? "district" : p.level == 1 ? "eenheid" : "korps"));
+                     p.level == 2   ? "district"
+                     : p.level == 1 ? "eenheid"
+                                    : "korps"));
 }
 
 void Publish(benchmark::State& state, app::ReportKind kind) {
@@ -221,7 +253,9 @@ void Publish(benchmark::State& state, app::ReportKind kind) {
   Label(state, p);
 }
 BENCHMARK_CAPTURE(Publish, lmm, app::ReportKind::kLmm)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(Publish, vertrouwenswerk, app::ReportKind::kCounsellors)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(Publish, vertrouwenswerk, app::ReportKind::kCounsellors)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void FirstReport(benchmark::State& state, app::ReportKind kind) {
   const app::PublicationInput in = Input(kind);
@@ -234,7 +268,9 @@ void FirstReport(benchmark::State& state, app::ReportKind kind) {
   }
 }
 BENCHMARK_CAPTURE(FirstReport, lmm, app::ReportKind::kLmm)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(FirstReport, vertrouwenswerk, app::ReportKind::kCounsellors)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(FirstReport, vertrouwenswerk, app::ReportKind::kCounsellors)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 void View(benchmark::State& state, app::ReportKind kind) {
   const app::Publication p = app::Publish(Input(kind));
@@ -291,8 +327,10 @@ int main(int argc, char** argv) {
   // Our own flag first, then Google Benchmark's.
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
-    if (std::strncmp(argv[i], "--facts=", 8) == 0) g_facts = std::atoll(argv[i] + 8);
-    else args.push_back(argv[i]);
+    if (std::strncmp(argv[i], "--facts=", 8) == 0)
+      g_facts = std::atoll(argv[i] + 8);
+    else
+      args.push_back(argv[i]);
   }
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());

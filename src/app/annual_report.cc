@@ -2,15 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
 #include "app/service_support.h"
-#include "core/org/unit_tree.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
+#include "core/org/unit_tree.h"
 #include "core/stats/protect.h"
 #include "core/stats/table.h"
 
@@ -25,11 +24,12 @@ const char* const kMonthLong[] = {"januari", "februari", "maart",     "april",  
                                   "juli",    "augustus", "september", "oktober", "november", "december"};
 
 Date Ymd(int y, int m, int d) {
-  return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+  return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+              std::chrono::day{static_cast<unsigned>(d)}};
 }
 Date LastDayOf(int y, int m) {
-  return Date{std::chrono::year_month_day_last{std::chrono::year{y},
-                                               std::chrono::month_day_last{std::chrono::month{static_cast<unsigned>(m)}}}};
+  return Date{std::chrono::year_month_day_last{
+      std::chrono::year{y}, std::chrono::month_day_last{std::chrono::month{static_cast<unsigned>(m)}}}};
 }
 int YearOf(Date d) { return static_cast<int>(d.year()); }
 int MonthOf(Date d) { return static_cast<int>(static_cast<unsigned>(d.month())); }
@@ -81,7 +81,7 @@ struct ListDef {
 
 struct KindSpec {
   std::vector<TableDef> by_unit;  // [0] is always the calendar (per_kwartaal)
-  std::vector<ListDef> lists;      // the kind's own, then the months per quarter
+  std::vector<ListDef> lists;     // the kind's own, then the months per quarter
   std::size_t kind_lists = 0;
   // The leaves of the "verloop" table whose cases are closed, or its node.
   std::string verloop_id = "verloop";
@@ -140,8 +140,9 @@ KindSpec LmmSpec() {
                         {"closed_other", "Afgesloten zonder besluit", -1, true}}});
   s.by_unit.push_back({"ontvangstbevestiging",
                        {{"in_time", "Binnen 7 dagen"}, {"late", "Na 7 dagen"}, {"not_sent", "Niet verstuurd"}}});
-  s.by_unit.push_back({"terugkoppeling",
-                       {{"in_time", "Binnen de termijn"}, {"late", "Na de termijn"}, {"not_sent", "Nog niet gegeven"}}});
+  s.by_unit.push_back(
+      {"terugkoppeling",
+       {{"in_time", "Binnen de termijn"}, {"late", "Na de termijn"}, {"not_sent", "Nog niet gegeven"}}});
   s.lists.push_back({{"soort",
                       {{"statutory_violation", "Schending van een wettelijk voorschrift"},
                        {"public_health", "Gevaar voor de volksgezondheid"},
@@ -245,12 +246,18 @@ void PlaceLmm(const FactRef& f, Placement& p) {
   p.by_unit[2] = In(rc, {"employee", "former_employee"}) ? rc : std::string_view("other");
   const auto outcome = f.Answer("outcome");
   std::string_view verloop;
-  if (outcome == "referred") verloop = "referred";
-  else if (outcome == "no_investigation") verloop = "no_investigation";
-  else if (outcome == "investigation") verloop = f.open ? "investigation_open" : "investigation_closed";
-  else if (!f.open) verloop = "closed_other";
-  else if (In(f.state, {"weighing", "advised"}) || !f.Answer("misconduct").empty()) verloop = "weighing";
-  else verloop = "untested";
+  if (outcome == "referred")
+    verloop = "referred";
+  else if (outcome == "no_investigation")
+    verloop = "no_investigation";
+  else if (outcome == "investigation")
+    verloop = f.open ? "investigation_open" : "investigation_closed";
+  else if (!f.open)
+    verloop = "closed_other";
+  else if (In(f.state, {"weighing", "advised"}) || !f.Answer("misconduct").empty())
+    verloop = "weighing";
+  else
+    verloop = "untested";
   p.by_unit[3] = verloop;
   const auto ack = f.Answer("acknowledgement");
   p.by_unit[4] = In(ack, {"in_time", "late"}) ? ack : std::string_view("not_sent");
@@ -259,8 +266,8 @@ void PlaceLmm(const FactRef& f, Placement& p) {
   // The kind of wrongdoing, within "vermoeden van een misstand".
   if (In(verloop, {"weighing", "no_investigation", "investigation_open", "investigation_closed"})) {
     const auto m = f.Answer("misconduct");
-    p.lists[0] = In(m, {"statutory_violation", "public_health", "safety_of_persons", "environment", "proper_functioning",
-                        "multiple"})
+    p.lists[0] = In(m, {"statutory_violation", "public_health", "safety_of_persons", "environment",
+                        "proper_functioning", "multiple"})
                      ? m
                      : std::string_view("unknown");
   } else {
@@ -277,25 +284,33 @@ void PlaceCounsellors(const FactRef& f, Placement& p) {
                      : std::string_view("not_recorded");
   std::string_view verloop;
   if (f.open) {
-    if (f.state == "received") verloop = "received";
-    else if (In(f.state, {"with_counsellor", "mediation", "formal_complaint", "criminal_report"})) verloop = "with_counsellor";
+    if (f.state == "received")
+      verloop = "received";
+    else if (In(f.state, {"with_counsellor", "mediation", "formal_complaint", "criminal_report"}))
+      verloop = "with_counsellor";
     else if (In(f.state, {"fact_finding", "management_inquiry", "disciplinary", "rehabilitation", "prosecution"}))
       verloop = "with_manager";
-    else if (f.state == "evaluation") verloop = "evaluation";
-    else verloop = "other_open";
+    else if (f.state == "evaluation")
+      verloop = "evaluation";
+    else
+      verloop = "other_open";
   } else {
     const auto pc = f.Answer("procedure_chosen");
-    if (In(pc, {"conversation", "mediation", "formal_complaint", "criminal_report"})) verloop = pc;
-    else if (In(pc, {"line_manager", "management_inquiry", "disciplinary", "prosecution"})) verloop = "line_manager";
-    else verloop = "route_unknown";
+    if (In(pc, {"conversation", "mediation", "formal_complaint", "criminal_report"}))
+      verloop = pc;
+    else if (In(pc, {"line_manager", "management_inquiry", "disciplinary", "prosecution"}))
+      verloop = "line_manager";
+    else
+      verloop = "route_unknown";
   }
   p.by_unit[2] = verloop;
   std::fill(p.lists.begin(), p.lists.end(), std::string_view());
   if (!f.open) {
     auto consequence = [&](std::string_view field) {
       const auto v = f.Answer(field);
-      return In(v, {"none", "warning", "transfer", "order_measure", "disciplinary_measure"}) ? v
-                                                                                              : std::string_view("not_recorded");
+      return In(v, {"none", "warning", "transfer", "order_measure", "disciplinary_measure"})
+                 ? v
+                 : std::string_view("not_recorded");
     };
     p.lists[0] = consequence("consequences_accused");
     p.lists[1] = consequence("consequences_complainant");
@@ -303,8 +318,9 @@ void PlaceCounsellors(const FactRef& f, Placement& p) {
       const auto a = f.Answer("committee_advice");
       p.lists[2] = In(a, {"founded", "unfounded", "inadmissible"}) ? a : std::string_view("no_advice");
       const auto d = f.Answer("decision_as_advised");
-      p.lists[3] = d == "ja" ? std::string_view("as_advised")
-                             : d == "nee" ? std::string_view("otherwise") : std::string_view("not_recorded");
+      p.lists[3] = d == "ja"    ? std::string_view("as_advised")
+                   : d == "nee" ? std::string_view("otherwise")
+                                : std::string_view("not_recorded");
     }
   }
 }
@@ -365,9 +381,7 @@ class OrgRows {
   int Capacity() const { return dim_.size() + dim_.size() + 1; }
 
  private:
-  std::optional<Id> Up(Id unit, UnitKind kind) const {
-    return UnitUp(units_, unit, kind);
-  }
+  std::optional<Id> Up(Id unit, UnitKind kind) const { return UnitUp(units_, unit, kind); }
   int Rest(int parent) {
     if (auto it = rest_.find(parent); it != rest_.end()) return it->second;
     const int node = dim_.Add(parent, parent == 0 ? "Overig (niet in een eenheid)" : "Overig (niet in een district)");
@@ -441,7 +455,8 @@ PublishedGrid GridOf(std::string id, const stats::PublishedTable& p, const std::
 // Nearest rank.
 std::array<int, 2> MedianAndP90(std::vector<int>& v) {
   auto rank = [&](double q) {
-    const std::size_t k = std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1);
+    const std::size_t k =
+        std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1);
     std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
     return v[k];
   };
@@ -583,12 +598,14 @@ Publication Publish(const PublicationInput& in) {
   // Column index of every key, per table.
   std::vector<std::unordered_map<std::string_view, int>> by_key(nb), list_key(nl);
   for (std::size_t t = 0; t < nb; ++t)
-    for (std::size_t i = 0; i < spec.by_unit[t].cols.size(); ++i) by_key[t].emplace(spec.by_unit[t].cols[i].key, static_cast<int>(i));
+    for (std::size_t i = 0; i < spec.by_unit[t].cols.size(); ++i)
+      by_key[t].emplace(spec.by_unit[t].cols[i].key, static_cast<int>(i));
   for (std::size_t l = 0; l < nl; ++l)
     for (std::size_t i = 0; i < spec.lists[l].def.cols.size(); ++i)
       list_key[l].emplace(spec.lists[l].def.cols[i].key, static_cast<int>(i));
   std::vector<std::vector<std::int64_t>> counts(nb), list_counts(nl);
-  for (std::size_t t = 0; t < nb; ++t) counts[t].assign(static_cast<std::size_t>(capacity) * spec.by_unit[t].cols.size(), 0);
+  for (std::size_t t = 0; t < nb; ++t)
+    counts[t].assign(static_cast<std::size_t>(capacity) * spec.by_unit[t].cols.size(), 0);
   for (std::size_t l = 0; l < nl; ++l) list_counts[l].assign(spec.lists[l].def.cols.size(), 0);
   std::vector<std::vector<int>> days(static_cast<std::size_t>(capacity));
   const std::vector<std::string> tracks = ReportTracks(in.kind);
@@ -608,8 +625,10 @@ Publication Publish(const PublicationInput& in) {
       if (day < first || day > last) return;
       if (std::find(tracks.begin(), tracks.end(), f.track) == tracks.end()) return;
       const int row = org.LeafOf(f.unit_id);
-      if (in.kind == ReportKind::kLmm) PlaceLmm(f, place);
-      else PlaceCounsellors(f, place);
+      if (in.kind == ReportKind::kLmm)
+        PlaceLmm(f, place);
+      else
+        PlaceCounsellors(f, place);
       const int month = MonthOf(f.received_on), quarter = (month + 2) / 3;
       counts[0][static_cast<std::size_t>(row) * spec.by_unit[0].cols.size() +
                 static_cast<std::size_t>(quarter_col[static_cast<std::size_t>(quarter)])]++;
@@ -619,14 +638,16 @@ Publication Publish(const PublicationInput& in) {
       for (std::size_t t = 1; t < nb; ++t) {
         auto it = by_key[t].find(place.by_unit[t]);
         if (it != by_key[t].end())
-          counts[t][static_cast<std::size_t>(row) * spec.by_unit[t].cols.size() + static_cast<std::size_t>(it->second)]++;
+          counts[t]
+                [static_cast<std::size_t>(row) * spec.by_unit[t].cols.size() + static_cast<std::size_t>(it->second)]++;
       }
       for (std::size_t l = 0; l < nl; ++l) {
         if (place.lists[l].empty()) continue;
         auto it = list_key[l].find(place.lists[l]);
         if (it != list_key[l].end()) list_counts[l][static_cast<std::size_t>(it->second)]++;
       }
-      if (!f.open && f.closed_on) days[static_cast<std::size_t>(row)].push_back(std::max(0, DaysBetween(f.received_on, *f.closed_on)));
+      if (!f.open && f.closed_on)
+        days[static_cast<std::size_t>(row)].push_back(std::max(0, DaysBetween(f.received_on, *f.closed_on)));
     });
   }
 
@@ -725,8 +746,10 @@ Publication Publish(const PublicationInput& in) {
       per_row[static_cast<std::size_t>(at)].insert(per_row[static_cast<std::size_t>(at)].end(), d.begin(), d.end());
   }
   for (auto& v : per_row) {
-    if (static_cast<int>(v.size()) >= p.threshold) p.turnaround.push_back(MedianAndP90(v));
-    else p.turnaround.push_back(std::nullopt);
+    if (static_cast<int>(v.size()) >= p.threshold)
+      p.turnaround.push_back(MedianAndP90(v));
+    else
+      p.turnaround.push_back(std::nullopt);
   }
 
   // The korps-only breakdowns, of a node whose published count is their total.
@@ -768,8 +791,10 @@ std::string EncodePublication(const Publication& p) {
     o["id"] = g.id;
     o["note"] = g.note;
     Json rows = Json::array(), cols = Json::array(), cells = Json::array();
-    for (std::size_t r = 0; r < g.row_labels.size(); ++r) rows.push_back({g.row_labels[r], g.row_parent[r], g.row_unit[r]});
-    for (std::size_t c = 0; c < g.col_keys.size(); ++c) cols.push_back({g.col_keys[c], g.col_labels[c], g.col_parent[c]});
+    for (std::size_t r = 0; r < g.row_labels.size(); ++r)
+      rows.push_back({g.row_labels[r], g.row_parent[r], g.row_unit[r]});
+    for (std::size_t c = 0; c < g.col_keys.size(); ++c)
+      cols.push_back({g.col_keys[c], g.col_labels[c], g.col_parent[c]});
     for (const auto& v : g.cells) cells.push_back(v ? Json(*v) : Json(nullptr));
     o["rows"] = rows;
     o["cols"] = cols;
@@ -840,7 +865,8 @@ absl::StatusOr<Publication> DecodePublication(std::string_view text) {
 namespace {
 
 std::string Legend(const ReportTable& t, std::string note) {
-  if (t.HasSuppressed()) note = note.empty() ? std::string(stats::kSuppressedLegendNl) : Cat(note, " ", stats::kSuppressedLegendNl);
+  if (t.HasSuppressed())
+    note = note.empty() ? std::string(stats::kSuppressedLegendNl) : Cat(note, " ", stats::kSuppressedLegendNl);
   return note;
 }
 
@@ -899,16 +925,21 @@ class View {
                                           : "er waren te weinig meldingen om ze zo fijn uit te splitsen.",
                             scope_pu_ >= 0 ? " Alleen het aantal meldingen staat hieronder." : ""));
     if (!aligned_ && !korps_)
-      a.notes.push_back(Cat("Per eenheid en district gaan de cijfers per heel kwartaal: de aantallen in dit verslag gaan "
-                            "over ", SpanLabel(r_.year, q_from_, q_to_), "."));
+      a.notes.push_back(
+          Cat("Per eenheid en district gaan de cijfers per heel kwartaal: de aantallen in dit verslag gaan "
+              "over ",
+              SpanLabel(r_.year, q_from_, q_to_), "."));
     if (!full_span_)
-      a.notes.push_back(Cat("Alleen de aantallen per maand en per kwartaal volgen de gekozen periode. De andere uitsplitsingen "
-                            "worden één keer per jaar gepubliceerd en gaan over ",
-                            SpanLabel(r_.year, span_from_, span_to_),
-                            ": zo kunnen twee verslagen over verschillende perioden niet van elkaar worden "
-                            "afgetrokken om een klein aantal te vinden."));
-    if (lmm) Lmm(a);
-    else Counsellors(a);
+      a.notes.push_back(
+          Cat("Alleen de aantallen per maand en per kwartaal volgen de gekozen periode. De andere uitsplitsingen "
+              "worden één keer per jaar gepubliceerd en gaan over ",
+              SpanLabel(r_.year, span_from_, span_to_),
+              ": zo kunnen twee verslagen over verschillende perioden niet van elkaar worden "
+              "afgetrokken om een klein aantal te vinden."));
+    if (lmm)
+      Lmm(a);
+    else
+      Counsellors(a);
     return a;
   }
 
@@ -932,7 +963,8 @@ class View {
     if (top < 0 || top >= g.rows()) return out;
     std::vector<std::vector<int>> children(static_cast<std::size_t>(g.rows()));
     for (int r = 1; r < g.rows(); ++r)
-      if (g.row_parent[static_cast<std::size_t>(r)] >= 0) children[static_cast<std::size_t>(g.row_parent[static_cast<std::size_t>(r)])].push_back(r);
+      if (g.row_parent[static_cast<std::size_t>(r)] >= 0)
+        children[static_cast<std::size_t>(g.row_parent[static_cast<std::size_t>(r)])].push_back(r);
     std::vector<std::pair<int, int>> stack = {{top, 0}};
     while (!stack.empty()) {
       auto [r, d] = stack.back();
@@ -956,7 +988,8 @@ class View {
   static std::vector<int> ShownCols(const PublishedGrid& g, std::vector<std::string>& labels) {
     std::vector<int> out;
     std::vector<std::vector<int>> children(static_cast<std::size_t>(g.cols()));
-    for (int c = 1; c < g.cols(); ++c) children[static_cast<std::size_t>(g.col_parent[static_cast<std::size_t>(c)])].push_back(c);
+    for (int c = 1; c < g.cols(); ++c)
+      children[static_cast<std::size_t>(g.col_parent[static_cast<std::size_t>(c)])].push_back(c);
     std::vector<int> stack;
     for (auto it = children[0].rbegin(); it != children[0].rend(); ++it) stack.push_back(*it);
     while (!stack.empty()) {
@@ -964,8 +997,10 @@ class View {
       stack.pop_back();
       out.push_back(c);
       const bool parent = !children[static_cast<std::size_t>(c)].empty();
-      labels.push_back(parent ? Cat(g.col_labels[static_cast<std::size_t>(c)], ": totaal") : g.col_labels[static_cast<std::size_t>(c)]);
-      for (auto it = children[static_cast<std::size_t>(c)].rbegin(); it != children[static_cast<std::size_t>(c)].rend(); ++it)
+      labels.push_back(parent ? Cat(g.col_labels[static_cast<std::size_t>(c)], ": totaal")
+                              : g.col_labels[static_cast<std::size_t>(c)]);
+      for (auto it = children[static_cast<std::size_t>(c)].rbegin(); it != children[static_cast<std::size_t>(c)].rend();
+           ++it)
         stack.push_back(*it);
     }
     out.push_back(0);
@@ -974,7 +1009,8 @@ class View {
   }
   static std::vector<int> LeafCols(const PublishedGrid& g) {
     std::vector<bool> parent(static_cast<std::size_t>(g.cols()), false);
-    for (int c = 1; c < g.cols(); ++c) parent[static_cast<std::size_t>(g.col_parent[static_cast<std::size_t>(c)])] = true;
+    for (int c = 1; c < g.cols(); ++c)
+      parent[static_cast<std::size_t>(g.col_parent[static_cast<std::size_t>(c)])] = true;
     std::vector<int> out;
     std::vector<std::string> ignored;
     for (int c : ShownCols(g, ignored))
@@ -999,7 +1035,9 @@ class View {
         const int c = cols[i];
         row.label = c == 0 ? std::string("Totaal") : g.col_labels[static_cast<std::size_t>(c)];
         int d = 0;
-        for (int a = c; a > 0 && g.col_parent[static_cast<std::size_t>(a)] > 0; a = g.col_parent[static_cast<std::size_t>(a)]) ++d;
+        for (int a = c; a > 0 && g.col_parent[static_cast<std::size_t>(a)] > 0;
+             a = g.col_parent[static_cast<std::size_t>(a)])
+          ++d;
         row.depth = d;
         row.total = c == 0;
         row.cells = {D(g.At(rows[0].first, c))};
@@ -1072,8 +1110,10 @@ class View {
       for (int m = qa; m <= qb; ++m) {
         auto v = month(m);
         bool& all = (m >= a && m <= b) ? all_in : all_out;
-        if (!v) all = false;
-        else ((m >= a && m <= b) ? in : out) += *v;
+        if (!v)
+          all = false;
+        else
+          ((m >= a && m <= b) ? in : out) += *v;
       }
       if (all_in) return in;
       if (qv && all_out) return *qv - out;  // the quarter minus its other months
@@ -1110,8 +1150,9 @@ class View {
     s.paragraphs.push_back(Cat("Het aantal ", noun, " naar de ", korps_ ? "maand" : "het kwartaal",
                                " waarin ze binnenkwamen. Een melding telt bij de datum van ontvangst, ook als de "
                                "behandeling later is afgerond."));
-    s.paragraphs.push_back("Een laag aantal betekent niet altijd dat er minder aan de hand is: het kan ook wijzen op "
-                           "weinig vertrouwen om te melden.");
+    s.paragraphs.push_back(
+        "Een laag aantal betekent niet altijd dat er minder aan de hand is: het kan ook wijzen op "
+        "weinig vertrouwen om te melden.");
     if (scope_ < 0) {
       s.paragraphs.push_back(Cat("Voor ", a.unit_label, " worden geen aantallen per kwartaal gepubliceerd."));
       a.sections.push_back(std::move(s));
@@ -1119,8 +1160,9 @@ class View {
       const auto rows = Subtree(g, scope_);
       if (korps_) {
         // Months: the korps only (per unit they would be too small).
-        s.paragraphs.push_back("Aantallen per maand staan er alleen voor het hele korps; per eenheid en district gaan "
-                               "de cijfers per kwartaal.");
+        s.paragraphs.push_back(
+            "Aantallen per maand staan er alleen voor het hele korps; per eenheid en district gaan "
+            "de cijfers per kwartaal.");
         ReportTable t;
         t.id = "per_maand";
         t.title = Cat("Meldingen per maand, ", period);
@@ -1171,7 +1213,8 @@ class View {
       if (rows.size() == 1) {
         k.corner = "Kwartaal";
         k.col_labels = {g.row_labels[static_cast<std::size_t>(scope_)]};
-        for (int q : quarters) k.rows.push_back({Cat("Kwartaal ", q), 0, false, {D(g.At(scope_, g.ColOf(Cat("q", q))))}});
+        for (int q : quarters)
+          k.rows.push_back({Cat("Kwartaal ", q), 0, false, {D(g.At(scope_, g.ColOf(Cat("q", q))))}});
         k.rows.push_back({"Totaal", 0, true, {D(Period(scope_, q_from_, q_to_))}});
       } else {
         k.corner = CornerOf(p_.level);
@@ -1184,9 +1227,10 @@ class View {
           k.rows.push_back(std::move(row));
         }
       }
-      k.note = Legend(k, aligned_ ? g.note
-                                  : Cat("Per eenheid en district gaan de cijfers per heel kwartaal; deze tabel gaat over ",
-                                        qperiod, ". ", g.note));
+      k.note =
+          Legend(k, aligned_ ? g.note
+                             : Cat("Per eenheid en district gaan de cijfers per heel kwartaal; deze tabel gaat over ",
+                                   qperiod, ". ", g.note));
       if (quarters.size() > 1 || rows.size() > 1 || !korps_) s.tables.push_back(std::move(k));
       a.sections.push_back(std::move(s));
     }
@@ -1248,14 +1292,15 @@ class View {
     AddUnitTable(s, *g, table_id, table_title, std::move(corner));
     a.sections.push_back(std::move(s));
   }
-  void AddUnitTable(ReportSection& s, const PublishedGrid& g, const std::string& table_id, const std::string& table_title,
-                    std::string corner) const {
+  void AddUnitTable(ReportSection& s, const PublishedGrid& g, const std::string& table_id,
+                    const std::string& table_title, std::string corner) const {
     ReportTable t = UnitTable(g, scope_, table_id, Cat(table_title, SpanSuffix()), std::move(corner));
     if (g.cols() > 1)
-      s.charts.push_back(BarOfRow(g, scope_, Cat("grafiek-", table_id), t.title,
-                                  Cat("Staafgrafiek: ", table_title, ", voor ", g.row_labels[static_cast<std::size_t>(scope_)],
-                                      ". Niet getoonde aantallen (x) hebben geen staaf. De cijfers staan in de tabel."),
-                                  table_id));
+      s.charts.push_back(
+          BarOfRow(g, scope_, Cat("grafiek-", table_id), t.title,
+                   Cat("Staafgrafiek: ", table_title, ", voor ", g.row_labels[static_cast<std::size_t>(scope_)],
+                       ". Niet getoonde aantallen (x) hebben geen staaf. De cijfers staan in de tabel."),
+                   table_id));
     s.tables.push_back(std::move(t));
   }
   // A korps-only list, when the report is on the korps.
@@ -1265,15 +1310,17 @@ class View {
                const std::string& of, const std::string& none) const {
     const PublishedGrid* g = p_.Grid(id);
     if (!korps_) {
-      s.paragraphs.push_back(Cat(what, " wordt alleen voor het hele korps gepubliceerd: per eenheid zouden de aantallen "
-                                       "te klein worden."));
+      s.paragraphs.push_back(Cat(what,
+                                 " wordt alleen voor het hele korps gepubliceerd: per eenheid zouden de aantallen "
+                                 "te klein worden."));
       return;
     }
     if (!g) {
       const PublishedGrid* v = p_.Grid("verloop");
       const auto n = v ? v->At(0, v->ColOf(of)) : std::nullopt;
       if (!(n && *n == 0))
-        s.paragraphs.push_back(Cat(what, ": te weinig meldingen om dit te publiceren zonder dat personen herkenbaar worden."));
+        s.paragraphs.push_back(
+            Cat(what, ": te weinig meldingen om dit te publiceren zonder dat personen herkenbaar worden."));
       else if (!none.empty())
         s.paragraphs.push_back(none);
       return;
@@ -1292,12 +1339,18 @@ class View {
   // the number per unit when the scope has no rows of its own.
   ReportTable::Row ReceivedRow(const PublishedGrid& months) const {
     if (scope_ == 0)
-      return {Cat("Meldingen ontvangen, ", SpanLabel(r_.year, r_.from_month, r_.to_month)), 0, false,
+      return {Cat("Meldingen ontvangen, ", SpanLabel(r_.year, r_.from_month, r_.to_month)),
+              0,
+              false,
               {D(Period(0, r_.from_month, r_.to_month))}};
     if (scope_ > 0)
-      return {Cat("Meldingen ontvangen, ", SpanLabel(r_.year, q_from_, q_to_)), 0, false,
+      return {Cat("Meldingen ontvangen, ", SpanLabel(r_.year, q_from_, q_to_)),
+              0,
+              false,
               {D(Period(scope_, q_from_, q_to_))}};
-    return {Cat("Meldingen ontvangen, ", SpanLabel(r_.year, span_from_, span_to_)), 0, false,
+    return {Cat("Meldingen ontvangen, ", SpanLabel(r_.year, span_from_, span_to_)),
+            0,
+            false,
             {scope_pu_ >= 0 && p_.per_unit ? D(p_.per_unit->At(scope_pu_, 0)) : std::nullopt}};
   }
 
@@ -1306,10 +1359,11 @@ class View {
     s.id = "doorlooptijd";
     s.title = "Doorlooptijd";
     s.paragraphs.push_back(std::move(paragraph));
-    s.paragraphs.push_back(Cat("De mediaan is de middelste doorlooptijd: de helft van de zaken was sneller klaar. Het 90e "
-                               "percentiel: 9 van de 10 zaken waren binnen die tijd klaar. Beide staan er alleen waar "
-                               "het aantal afgesloten zaken gepubliceerd is en minstens ",
-                               p_.threshold, " is."));
+    s.paragraphs.push_back(
+        Cat("De mediaan is de middelste doorlooptijd: de helft van de zaken was sneller klaar. Het 90e "
+            "percentiel: 9 van de 10 zaken waren binnen die tijd klaar. Beide staan er alleen waar "
+            "het aantal afgesloten zaken gepubliceerd is en minstens ",
+            p_.threshold, " is."));
     const PublishedGrid* g = p_.Grid("verloop");
     if (!g || scope_ < 0) {
       s.paragraphs.push_back(Cat("Voor ", a.unit_label, " is de doorlooptijd niet gepubliceerd."));
@@ -1330,9 +1384,10 @@ class View {
         auto v = g->At(r, c);
         closed = closed && v ? std::optional<std::int64_t>(*closed + *v) : std::nullopt;
       }
-      ReportTable::Row row{g->row_labels[static_cast<std::size_t>(r)], d, d == 0, {D(closed), std::nullopt, std::nullopt}};
+      ReportTable::Row row{
+          g->row_labels[static_cast<std::size_t>(r)], d, d == 0, {D(closed), std::nullopt, std::nullopt}};
       const auto& ta = static_cast<std::size_t>(r) < p_.turnaround.size() ? p_.turnaround[static_cast<std::size_t>(r)]
-                                                                         : std::nullopt;
+                                                                          : std::nullopt;
       if (closed && *closed >= p_.threshold && ta) {
         row.cells[1] = (*ta)[0];
         row.cells[2] = (*ta)[1];
@@ -1350,16 +1405,18 @@ class View {
     ReportSection s;
     s.id = "verantwoording";
     s.title = "Over deze cijfers";
-    s.paragraphs.push_back(Cat("Dit verslag bevat alleen anonieme cijfers. Aantallen van 1 tot en met ", p_.threshold - 1,
-                               ", en cijfers waaruit zo'n klein aantal terug te rekenen is, staan er niet in: op hun plaats "
-                               "staat een x. Nullen worden wel getoond. Waar een uitsplitsing personen herkenbaar zou maken, "
-                               "staat alleen het aantal per district, per eenheid of het totaal."));
-    s.paragraphs.push_back(Cat("De cijfers over ", SpanLabel(r_.year, span_from_, span_to_), " zijn op ",
-                               FormatDateNl(p_.made_on),
-                               " eenmalig vastgesteld en worden bij elk verslag over dat jaar opnieuw getoond, voor elke "
-                               "eenheid en periode. Latere wijzigingen in zaken veranderen ze niet; zo kunnen twee "
-                               "verslagen niet van elkaar worden afgetrokken."));
-    s.paragraphs.push_back(Cat("Geteld zijn de ", noun, " naar de datum van ontvangst en de eenheid waarover ze gaan. De "
+    s.paragraphs.push_back(
+        Cat("Dit verslag bevat alleen anonieme cijfers. Aantallen van 1 tot en met ", p_.threshold - 1,
+            ", en cijfers waaruit zo'n klein aantal terug te rekenen is, staan er niet in: op hun plaats "
+            "staat een x. Nullen worden wel getoond. Waar een uitsplitsing personen herkenbaar zou maken, "
+            "staat alleen het aantal per district, per eenheid of het totaal."));
+    s.paragraphs.push_back(
+        Cat("De cijfers over ", SpanLabel(r_.year, span_from_, span_to_), " zijn op ", FormatDateNl(p_.made_on),
+            " eenmalig vastgesteld en worden bij elk verslag over dat jaar opnieuw getoond, voor elke "
+            "eenheid en periode. Latere wijzigingen in zaken veranderen ze niet; zo kunnen twee "
+            "verslagen niet van elkaar worden afgetrokken."));
+    s.paragraphs.push_back(Cat("Geteld zijn de ", noun,
+                               " naar de datum van ontvangst en de eenheid waarover ze gaan. De "
                                "stand van zaken (verloop, uitkomst, termijnen) is die op de dag van vaststelling."));
     a.sections.push_back(std::move(s));
   }
@@ -1376,12 +1433,13 @@ class View {
       ReportSection s;
       s.id = "samenvatting";
       s.title = "Samenvatting";
-      s.paragraphs.push_back(Cat("Dit verslag gaat over de meldingen van een vermoeden van een misstand die van ",
-                                 a.period_label, " bij het Landelijk Meldpunt Misstanden (LMM) binnenkwamen",
-                                 r_.unit ? Cat(" over ", a.unit_label) : std::string(),
-                                 ", en wat ermee gebeurde. Twee vertrouwenspersonen integriteit (VPI's) behandelen elke "
-                                 "melding: de een is contactpersoon van de melder, de ander weegt de melding en adviseert "
-                                 "het bevoegd gezag."));
+      s.paragraphs.push_back(
+          Cat("Dit verslag gaat over de meldingen van een vermoeden van een misstand die van ", a.period_label,
+              " bij het Landelijk Meldpunt Misstanden (LMM) binnenkwamen",
+              r_.unit ? Cat(" over ", a.unit_label) : std::string(),
+              ", en wat ermee gebeurde. Twee vertrouwenspersonen integriteit (VPI's) behandelen elke "
+              "melding: de een is contactpersoon van de melder, de ander weegt de melding en adviseert "
+              "het bevoegd gezag."));
       ReportTable t;
       t.id = "kerncijfers";
       t.title = "Kerncijfers";
@@ -1402,12 +1460,14 @@ class View {
       t.rows.push_back(ReceivedRow(months));
       t.rows.push_back({Cat("Vermoeden van een misstand", sx), 0, false, {D(v(verloop, "misstand"))}});
       t.rows.push_back({Cat("Geen misstand, doorverwezen", sx), 0, false, {D(v(verloop, "referred"))}});
-      t.rows.push_back({Cat("Besluit tot onderzoek", sx), 0, false,
+      t.rows.push_back({Cat("Besluit tot onderzoek", sx),
+                        0,
+                        false,
                         {D(Sum({v(verloop, "investigation_open"), v(verloop, "investigation_closed")}))}});
-      t.rows.push_back({Cat("Ontvangstbevestiging binnen 7 dagen (%)", sx), 0, false,
-                        {pct(v(ack, "in_time"), v(ack, "total"))}});
-      t.rows.push_back({Cat("Terugkoppeling binnen de termijn (%)", sx), 0, false,
-                        {pct(v(fb, "in_time"), v(fb, "total"))}});
+      t.rows.push_back(
+          {Cat("Ontvangstbevestiging binnen 7 dagen (%)", sx), 0, false, {pct(v(ack, "in_time"), v(ack, "total"))}});
+      t.rows.push_back(
+          {Cat("Terugkoppeling binnen de termijn (%)", sx), 0, false, {pct(v(fb, "in_time"), v(fb, "total"))}});
       t.note = Legend(t, "Een percentage staat er alleen als beide aantallen waarop het berust gepubliceerd zijn.");
       s.tables.push_back(std::move(t));
       a.sections.push_back(std::move(s));
@@ -1417,30 +1477,35 @@ class View {
       ReportSection s;
       s.id = "binnenkomst";
       s.title = "Hoe meldingen binnenkwamen en wie meldden";
-      s.paragraphs.push_back("Een melding komt binnen via een gesprek met een VPI, de mailbox van het LMM, of online, "
-                             "waarbij de melder anoniem kan blijven. Melden kan iedereen die voor de organisatie werkt of "
-                             "werkte: ook zzp'ers, ingehuurde krachten, uitzendkrachten, stagiairs, vrijwilligers en "
-                             "gedetacheerden.");
-      if (const auto* g = p_.Grid("kanaal"); g && scope_ >= 0) AddUnitTable(s, *g, "kanaal", "Meldingen naar kanaal", "Kanaal");
-      if (const auto* g = p_.Grid("melder"); g && scope_ >= 0) AddUnitTable(s, *g, "melder", "Meldingen naar soort melder", "Melder");
+      s.paragraphs.push_back(
+          "Een melding komt binnen via een gesprek met een VPI, de mailbox van het LMM, of online, "
+          "waarbij de melder anoniem kan blijven. Melden kan iedereen die voor de organisatie werkt of "
+          "werkte: ook zzp'ers, ingehuurde krachten, uitzendkrachten, stagiairs, vrijwilligers en "
+          "gedetacheerden.");
+      if (const auto* g = p_.Grid("kanaal"); g && scope_ >= 0)
+        AddUnitTable(s, *g, "kanaal", "Meldingen naar kanaal", "Kanaal");
+      if (const auto* g = p_.Grid("melder"); g && scope_ >= 0)
+        AddUnitTable(s, *g, "melder", "Meldingen naar soort melder", "Melder");
       if (scope_ < 0) s.paragraphs.push_back(Cat("Voor ", a.unit_label, " is deze uitsplitsing niet gepubliceerd."));
       a.sections.push_back(std::move(s));
     }
-    UnitSection(a, "verloop", "Verloop en uitkomst", "verloop", "Verloop en uitkomst van de meldingen", "Stand",
-                {"Elke melding wordt eerst getoetst aan de definitie van een misstand: redelijke vermoedens, een "
-                 "maatschappelijk belang, en een schending van een wettelijk voorschrift of een gevaar voor de "
-                 "volksgezondheid, de veiligheid van personen, het milieu of het goed functioneren van de openbare "
-                 "dienst. Valt een melding daarbuiten, dan wordt de melder doorverwezen, bijvoorbeeld naar de "
-                 "leidinggevende, HRM of de ondernemingsraad.",
-                 "Valt zij erbinnen, dan volgt een wegingsonderzoek en een advies aan het bevoegd gezag, dat beslist of "
-                 "een ad-hoccommissie onderzoek doet. De tabel geeft de stand van elke melding op de dag van "
-                 "vaststelling."});
+    UnitSection(
+        a, "verloop", "Verloop en uitkomst", "verloop", "Verloop en uitkomst van de meldingen", "Stand",
+        {"Elke melding wordt eerst getoetst aan de definitie van een misstand: redelijke vermoedens, een "
+         "maatschappelijk belang, en een schending van een wettelijk voorschrift of een gevaar voor de "
+         "volksgezondheid, de veiligheid van personen, het milieu of het goed functioneren van de openbare "
+         "dienst. Valt een melding daarbuiten, dan wordt de melder doorverwezen, bijvoorbeeld naar de "
+         "leidinggevende, HRM of de ondernemingsraad.",
+         "Valt zij erbinnen, dan volgt een wegingsonderzoek en een advies aan het bevoegd gezag, dat beslist of "
+         "een ad-hoccommissie onderzoek doet. De tabel geeft de stand van elke melding op de dag van "
+         "vaststelling."});
     {
       ReportSection s;
       s.id = "soort";
       s.title = "Soort misstand";
-      s.paragraphs.push_back("Bij de meldingen die een vermoeden van een misstand bleken: welk belang in het geding is. "
-                             "Een melding die meer dan één belang raakt, telt onder 'Meer dan één soort'.");
+      s.paragraphs.push_back(
+          "Bij de meldingen die een vermoeden van een misstand bleken: welk belang in het geding is. "
+          "Een melding die meer dan één belang raakt, telt onder 'Meer dan één soort'.");
       AddList(s, "soort", "Vermoeden van een misstand naar soort", "De soort misstand", "misstand",
               "Geen van deze meldingen bleek (al) een vermoeden van een misstand.");
       a.sections.push_back(std::move(s));
@@ -1449,19 +1514,22 @@ class View {
       ReportSection s;
       s.id = "termijnen";
       s.title = "Wettelijke termijnen";
-      s.paragraphs.push_back("De Wet bescherming klokkenluiders vraagt een ontvangstbevestiging aan de melder binnen 7 "
-                             "dagen, en binnen 3 maanden daarna informatie over de beoordeling en de opvolging. Een "
-                             "termijn die op een zaterdag, zondag of feestdag eindigt, loopt door tot de volgende "
-                             "werkdag (Algemene termijnenwet).");
-      if (ack && scope_ >= 0) AddUnitTable(s, *ack, "ontvangstbevestiging", "Ontvangstbevestiging", "Ontvangstbevestiging");
+      s.paragraphs.push_back(
+          "De Wet bescherming klokkenluiders vraagt een ontvangstbevestiging aan de melder binnen 7 "
+          "dagen, en binnen 3 maanden daarna informatie over de beoordeling en de opvolging. Een "
+          "termijn die op een zaterdag, zondag of feestdag eindigt, loopt door tot de volgende "
+          "werkdag (Algemene termijnenwet).");
+      if (ack && scope_ >= 0)
+        AddUnitTable(s, *ack, "ontvangstbevestiging", "Ontvangstbevestiging", "Ontvangstbevestiging");
       if (fb && scope_ >= 0) AddUnitTable(s, *fb, "terugkoppeling", "Terugkoppeling aan de melder", "Terugkoppeling");
       if (scope_ < 0) s.paragraphs.push_back(Cat("Voor ", a.unit_label, " zijn de termijnen niet gepubliceerd."));
       a.sections.push_back(std::move(s));
     }
-    TurnaroundSection(a, {"referred", "no_investigation", "investigation_closed", "closed_other"},
-                      "Het aantal dagen van de ontvangst van een melding tot de afsluiting: na de doorverwijzing, het "
-                      "besluit om geen onderzoek te doen, of het einde van het onderzoek. Alleen meldingen die op de dag "
-                      "van vaststelling waren afgesloten, tellen mee.");
+    TurnaroundSection(
+        a, {"referred", "no_investigation", "investigation_closed", "closed_other"},
+        "Het aantal dagen van de ontvangst van een melding tot de afsluiting: na de doorverwijzing, het "
+        "besluit om geen onderzoek te doen, of het einde van het onderzoek. Alleen meldingen die op de dag "
+        "van vaststelling waren afgesloten, tellen mee.");
     AccountSection(a, "meldingen");
   }
 
@@ -1474,12 +1542,12 @@ class View {
       ReportSection s;
       s.id = "samenvatting";
       s.title = "Samenvatting";
-      s.paragraphs.push_back(Cat("Dit verslag gaat over de meldingen van ongewenste omgangsvormen (pesten, intimidatie, "
-                                 "discriminatie, agressie) die van ",
-                                 a.period_label, " binnenkwamen",
-                                 r_.unit ? Cat(" over ", a.unit_label) : std::string(),
-                                 ", bij een vertrouwenspersoon of een leidinggevende, en wat ermee gebeurde. De klager "
-                                 "beslist zelf welke route de melding neemt."));
+      s.paragraphs.push_back(
+          Cat("Dit verslag gaat over de meldingen van ongewenste omgangsvormen (pesten, intimidatie, "
+              "discriminatie, agressie) die van ",
+              a.period_label, " binnenkwamen", r_.unit ? Cat(" over ", a.unit_label) : std::string(),
+              ", bij een vertrouwenspersoon of een leidinggevende, en wat ermee gebeurde. De klager "
+              "beslist zelf welke route de melding neemt."));
       ReportTable t;
       t.id = "kerncijfers";
       t.title = "Kerncijfers";
@@ -1500,10 +1568,11 @@ class View {
       a.sections.push_back(std::move(s));
     }
     MonthSections(a, "meldingen");
-    UnitSection(a, "categorie", "Soort ongewenst gedrag", "categorie", "Meldingen naar soort ongewenst gedrag", "Soort",
-                {"De categorie die de vertrouwenspersoon bij het eerste gesprek vastlegt: verbale, fysieke of psychische "
-                 "agressie en intimidatie (bedreiging, chantage, stalking, pesten), seksuele intimidatie, discriminatie, "
-                 "vandalisme en criminaliteit."});
+    UnitSection(
+        a, "categorie", "Soort ongewenst gedrag", "categorie", "Meldingen naar soort ongewenst gedrag", "Soort",
+        {"De categorie die de vertrouwenspersoon bij het eerste gesprek vastlegt: verbale, fysieke of psychische "
+         "agressie en intimidatie (bedreiging, chantage, stalking, pesten), seksuele intimidatie, discriminatie, "
+         "vandalisme en criminaliteit."});
     UnitSection(a, "verloop", "Verloop en route", "verloop", "Verloop en gekozen route", "Stand",
                 {"Een melding kan bij een vertrouwenspersoon blijven bij een gesprek, uitmonden in bemiddeling, een "
                  "formele klacht bij de klachtencommissie of een aangifte, of met toestemming van de klager naar de "
@@ -1513,23 +1582,23 @@ class View {
       ReportSection s;
       s.id = "afloop";
       s.title = "Afloop volgens het evaluatieformulier";
-      s.paragraphs.push_back("Elke afgesloten melding heeft een evaluatieformulier: de vastgestelde feiten, het advies, "
-                             "het besluit, de maatregelen en de gevolgen voor klager en aangeklaagde. Hieronder de "
-                             "gevolgen, voor de afgesloten meldingen.");
-      AddList(s, "gevolgen_aangeklaagde", "Gevolgen voor de aangeklaagde", "De gevolgen voor de aangeklaagde",
-              "closed", "Geen van deze meldingen was afgesloten.");
-      if (korps_)
-        AddList(s, "gevolgen_klager", "Gevolgen voor de klager", "De gevolgen voor de klager", "closed",
-                "");
+      s.paragraphs.push_back(
+          "Elke afgesloten melding heeft een evaluatieformulier: de vastgestelde feiten, het advies, "
+          "het besluit, de maatregelen en de gevolgen voor klager en aangeklaagde. Hieronder de "
+          "gevolgen, voor de afgesloten meldingen.");
+      AddList(s, "gevolgen_aangeklaagde", "Gevolgen voor de aangeklaagde", "De gevolgen voor de aangeklaagde", "closed",
+              "Geen van deze meldingen was afgesloten.");
+      if (korps_) AddList(s, "gevolgen_klager", "Gevolgen voor de klager", "De gevolgen voor de klager", "closed", "");
       a.sections.push_back(std::move(s));
     }
     {
       ReportSection s;
       s.id = "klachtencommissie";
       s.title = "Formele klachten bij de klachtencommissie";
-      s.paragraphs.push_back("Bij een formele klacht beslist de klachtencommissie binnen een week of de klacht "
-                             "ontvankelijk is, hoort beide partijen in een besloten zitting en adviseert de korpsleiding "
-                             "binnen zes weken. De korpsleiding beslist. Hieronder de afgesloten formele klachten.");
+      s.paragraphs.push_back(
+          "Bij een formele klacht beslist de klachtencommissie binnen een week of de klacht "
+          "ontvankelijk is, hoort beide partijen in een besloten zitting en adviseert de korpsleiding "
+          "binnen zes weken. De korpsleiding beslist. Hieronder de afgesloten formele klachten.");
       AddList(s, "advies_commissie", "Advies van de klachtencommissie", "Het advies van de klachtencommissie",
               "formal_complaint", "Geen van de afgesloten meldingen liep via een formele klacht.");
       if (korps_)
@@ -1566,12 +1635,8 @@ AnnualReport ViewOf(const Publication& p, const ReportRequest& r, const std::vec
 struct AnnualReportService::Org {
   std::vector<OrgUnit> units;
   std::map<Id, OrgUnit> by_id;
-  bool Within(Id unit, Id root) const {
-    return UnitWithin(by_id, unit, root);
-  }
-  std::optional<Id> Up(Id unit, UnitKind kind) const {
-    return UnitUp(by_id, unit, kind);
-  }
+  bool Within(Id unit, Id root) const { return UnitWithin(by_id, unit, root); }
+  std::optional<Id> Up(Id unit, UnitKind kind) const { return UnitUp(by_id, unit, kind); }
 };
 
 AnnualReportService::AnnualReportService(Store& store, const Clock& clock, const workflow::TrackCatalogue& tracks,
@@ -1593,7 +1658,9 @@ namespace {
 // Which kinds a scope may read.
 std::vector<ReportKind> KindsOf(const DashboardScope& scope) {
   std::vector<ReportKind> out;
-  auto has = [&](const char* t) { return std::find(scope.tracks.begin(), scope.tracks.end(), t) != scope.tracks.end(); };
+  auto has = [&](const char* t) {
+    return std::find(scope.tracks.begin(), scope.tracks.end(), t) != scope.tracks.end();
+  };
   if (has("lmm")) out.push_back(ReportKind::kLmm);
   if (has("unwanted_behaviour")) out.push_back(ReportKind::kCounsellors);
   return out;
@@ -1603,12 +1670,19 @@ constexpr std::string_view kWhoMay =
     "Het jaarverslag en de managementrapportages zijn er voor de korpsleiding, de coördinator LMM, de centrale "
     "vertrouwenspersoon en de leiding van een eenheid.";
 
+// Why the dashboard's scope refused: a manager whose unit is not known hears
+// that (the admin can mend it); anyone else who may not is told who may.
+absl::Status ScopeRefusal(const Actor& actor, const absl::Status& refusal) {
+  if (refusal.code() != absl::StatusCode::kPermissionDenied || actor.Has(Role::kManager)) return refusal;
+  return Forbidden(kWhoMay);
+}
+
 }  // namespace
 
 absl::StatusOr<ReportChoices> AnnualReportService::ChoicesFor(const Actor& actor) {
   ASSIGN_OR_RETURN(Org org, LoadOrg());
   auto scope = ScopeOf(actor, store_, [&](Id team) { return org.Up(team, UnitKind::kUnit); });
-  if (!scope.ok()) return scope.status().code() == absl::StatusCode::kPermissionDenied ? Forbidden(kWhoMay) : scope.status();
+  if (!scope.ok()) return ScopeRefusal(actor, scope.status());
   ReportChoices c;
   c.kinds = KindsOf(*scope);
   if (c.kinds.empty()) return Forbidden(kWhoMay);
@@ -1638,15 +1712,17 @@ absl::StatusOr<AnnualReport> AnnualReportService::Build(const Actor& actor, cons
   auto scope = ScopeOf(actor, store_, [&](Id team) { return org.Up(team, UnitKind::kUnit); });
   if (!scope.ok()) {
     (void)AuditDenial(store_, actor, clock_.Now(), "report.denied", 0);
-    return scope.status().code() == absl::StatusCode::kPermissionDenied ? Forbidden(kWhoMay) : scope.status();
+    return ScopeRefusal(actor, scope.status());
   }
   const auto kinds = KindsOf(*scope);
   if (std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) {
     (void)AuditDenial(store_, actor, clock_.Now(), "report.denied", 0);
-    return Forbidden(kinds.empty() ? kWhoMay
-                                   : r.kind == ReportKind::kLmm
-                                         ? "Het verslag van het LMM is er voor de coördinator LMM, de korpsleiding en de leiding van een eenheid."
-                                         : "Het verslag over vertrouwenswerk is er voor de centrale vertrouwenspersoon, de korpsleiding en de leiding van een eenheid.");
+    return Forbidden(
+        kinds.empty() ? kWhoMay
+        : r.kind == ReportKind::kLmm
+            ? "Het verslag van het LMM is er voor de coördinator LMM, de korpsleiding en de leiding van een eenheid."
+            : "Het verslag over vertrouwenswerk is er voor de centrale vertrouwenspersoon, de korpsleiding en de "
+              "leiding van een eenheid.");
   }
   // The unit: a manager's own (and its districts) only.
   if (r.unit) {
@@ -1666,11 +1742,13 @@ absl::StatusOr<AnnualReport> AnnualReportService::Build(const Actor& actor, cons
   // through its last closed quarter.
   const Date today = DateInAmsterdam(clock_.Now());
   int through = 12;
-  if (r.year > YearOf(today)) return Invalid(Cat("Over ", r.year, " zijn nog geen cijfers: dat jaar is nog niet begonnen."));
+  if (r.year > YearOf(today))
+    return Invalid(Cat("Over ", r.year, " zijn nog geen cijfers: dat jaar is nog niet begonnen."));
   if (r.year == YearOf(today)) {
     through = 3 * ((MonthOf(today) - 1) / 3);
     if (through == 0)
-      return Invalid(Cat("Over ", r.year, " zijn nog geen cijfers: het eerste kwartaal is nog niet afgesloten. Cijfers worden "
+      return Invalid(Cat("Over ", r.year,
+                         " zijn nog geen cijfers: het eerste kwartaal is nog niet afgesloten. Cijfers worden "
                          "per afgesloten kwartaal gepubliceerd."));
     if (r.to_month > through)
       return Invalid(Cat("Over ", r.year, " zijn er cijfers tot en met ", FormatDateNl(LastDayOf(r.year, through)),
@@ -1681,9 +1759,10 @@ absl::StatusOr<AnnualReport> AnnualReportService::Build(const Actor& actor, cons
   return ViewOf(*pub, r, org.units);
 }
 
-absl::StatusOr<std::shared_ptr<const Publication>> AnnualReportService::PublicationFor(const Actor& actor, ReportKind kind,
-                                                                                      int year, int through_month,
-                                                                                      const Org& org) {
+absl::StatusOr<std::shared_ptr<const Publication>> AnnualReportService::PublicationFor(const Actor& actor,
+                                                                                       ReportKind kind, int year,
+                                                                                       int through_month,
+                                                                                       const Org& org) {
   const std::string key = Cat("report_publication/", ReportKindName(kind), "/", year, "/", through_month);
   {
     std::lock_guard lock(mu_);
@@ -1726,8 +1805,9 @@ absl::StatusOr<std::shared_ptr<const Publication>> AnnualReportService::Publicat
 absl::Status AnnualReportService::RecordExport(const Actor& actor, const ReportRequest& r, std::string_view format,
                                                std::string_view table) {
   return store_.Transact([&](StoreTx& tx) -> absl::Status {
-    std::string detail = Cat("soort=", ReportKindName(r.kind), " jaar=", r.year, " maanden=", r.from_month, "-", r.to_month,
-                             " eenheid=", r.unit ? std::to_string(*r.unit) : std::string("korps"), " formaat=", format);
+    std::string detail =
+        Cat("soort=", ReportKindName(r.kind), " jaar=", r.year, " maanden=", r.from_month, "-", r.to_month,
+            " eenheid=", r.unit ? std::to_string(*r.unit) : std::string("korps"), " formaat=", format);
     if (!table.empty()) detail += Cat(" tabel=", table);
     AuditEvent e = AuditFor(actor, false, clock_.Now(), "report.export", 0, std::move(detail));
     return tx.AppendAudit(e);

@@ -43,9 +43,9 @@
 
 #include <array>
 #include <cmath>
-#include <limits>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -127,7 +127,7 @@ struct ReportChart {
   std::string desc;   // Dutch; the SVG's <desc>
   std::vector<std::string> labels;
   std::vector<std::optional<double>> values;  // nullopt: not published, not drawn, marked "x"
-  std::string table_id;  // the table with the same figures
+  std::string table_id;                       // the table with the same figures
 };
 
 struct ReportSection {
@@ -140,10 +140,10 @@ struct ReportSection {
 
 struct AnnualReport {
   ReportRequest request;
-  std::string title;          // "Jaarverslag LMM 2025", "Managementrapportage vertrouwenswerk"
-  std::string unit_label;     // "Politie Nederland", "Eenheid Oost-Nederland"
-  std::string period_label;   // "1 januari t/m 31 december 2025"
-  Date published_on{};        // when the figures were fixed
+  std::string title;               // "Jaarverslag LMM 2025", "Managementrapportage vertrouwenswerk"
+  std::string unit_label;          // "Politie Nederland", "Eenheid Oost-Nederland"
+  std::string period_label;        // "1 januari t/m 31 december 2025"
+  Date published_on{};             // when the figures were fixed
   std::vector<std::string> notes;  // Dutch, about the whole report (rounding, level)
   std::vector<ReportSection> sections;
 
@@ -160,8 +160,8 @@ struct AnnualReport {
 struct PublishedGrid {
   std::string id;
   std::vector<std::string> row_labels;
-  std::vector<int> row_parent;  // -1 for the root
-  std::vector<Id> row_unit;     // the unit a row stands for; 0 for "Overig" rows
+  std::vector<int> row_parent;        // -1 for the root
+  std::vector<Id> row_unit;           // the unit a row stands for; 0 for "Overig" rows
   std::vector<std::string> col_keys;  // stable keys ("m3", "referred"); "total" for the root
   std::vector<std::string> col_labels;
   std::vector<int> col_parent;
@@ -191,8 +191,8 @@ struct Publication {
   int level = 2;
   int max_level = 2;
   std::string level_note;
-  std::vector<PublishedGrid> by_unit;  // rows: korps > eenheid > district (cut at `level`)
-  std::optional<PublishedGrid> per_unit;  // level 0 only: the number per unit, rows to the district
+  std::vector<PublishedGrid> by_unit;      // rows: korps > eenheid > district (cut at `level`)
+  std::optional<PublishedGrid> per_unit;   // level 0 only: the number per unit, rows to the district
   std::vector<PublishedGrid> korps_lists;  // rows: the korps only
   // Per row of the by-unit tables: median and 90th percentile of the days
   // from receipt to closing, where at least `threshold` cases closed.
@@ -268,7 +268,7 @@ class AnnualReportService {
   struct Org;
   absl::StatusOr<Org> LoadOrg();
   absl::StatusOr<std::shared_ptr<const Publication>> PublicationFor(const Actor& actor, ReportKind kind, int year,
-                                                                   int through_month, const Org& org);
+                                                                    int through_month, const Org& org);
 
   Store& store_;
   const Clock& clock_;

@@ -23,10 +23,12 @@ namespace waarborg::app {
 namespace {
 
 Date Ymd(int y, int m, int d) {
-  return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+  return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
+              std::chrono::day{static_cast<unsigned>(d)}};
 }
 Instant NoonUtc(int y, int m, int d) {
-  return (std::chrono::sys_days(Ymd(y, m, d)).time_since_epoch() + std::chrono::hours(11)) / std::chrono::milliseconds(1);
+  return (std::chrono::sys_days(Ymd(y, m, d)).time_since_epoch() + std::chrono::hours(11)) /
+         std::chrono::milliseconds(1);
 }
 
 // korps > Oost (d1, d2) and West (d1, d2), a team in each district.
@@ -108,8 +110,8 @@ TestFact Lmm(Id team, int month, int day, const std::string& stage, const std::s
   TestFact f;
   f.unit = team;
   f.received = Ymd(2025, month, day);
-  f.answers = {{"channel", channel}, {"reporter_category", "employee"}, {"acknowledgement", "in_time"},
-               {"feedback", "in_time"}};
+  f.answers = {
+      {"channel", channel}, {"reporter_category", "employee"}, {"acknowledgement", "in_time"}, {"feedback", "in_time"}};
   auto close_after = [&](int days) {
     f.open = false;
     f.closed = Date{std::chrono::sys_days(f.received) + std::chrono::days{days}};
@@ -214,9 +216,9 @@ TEST(AnnualReport, FiguresOfTheLmmAreRightAndPublishedPerDistrictWhenTheyAreLarg
   const ReportTable& verloop = TableOf(a, "verloop");
   // Columns: every node in order, the parent as the total of its children, the total last.
   EXPECT_EQ(verloop.col_labels,
-            (std::vector<std::string>{"Nog niet getoetst", "Geen misstand: doorverwezen", "Vermoeden van een misstand: totaal",
-                                      "Weging en advies", "Besluit: geen onderzoek", "Onderzoek loopt",
-                                      "Onderzoek afgerond", "Totaal"}));
+            (std::vector<std::string>{"Nog niet getoetst", "Geen misstand: doorverwezen",
+                                      "Vermoeden van een misstand: totaal", "Weging en advies",
+                                      "Besluit: geen onderzoek", "Onderzoek loopt", "Onderzoek afgerond", "Totaal"}));
   EXPECT_EQ(Cell(verloop, "Politie", 0), 80);
   EXPECT_EQ(Cell(verloop, "Politie", 2), 120);
   EXPECT_EQ(Cell(verloop, "Oost district 2", 1), 10);
@@ -296,8 +298,8 @@ TEST(AnnualReport, SparseFiguresArePublishedPerUnitOrForTheKorpsOnly) {
 TEST(AnnualReport, NoPublishedCountIsOneToFourWhateverTheData) {
   Org org;
   std::mt19937 rng(2026);
-  const std::vector<Id> anywhere = {org.korps, org.oost, org.oost_d1, org.oost_t1, org.oost_t2, org.west, org.west_d2,
-                                    org.west_t1, org.west_t2, 999 /* a unit that no longer exists */};
+  const std::vector<Id> anywhere = {org.korps,   org.oost,    org.oost_d1, org.oost_t1, org.oost_t2, org.west,
+                                    org.west_d2, org.west_t1, org.west_t2, 999 /* a unit that no longer exists */};
   const char* lmm_stages[] = {"untested", "referred", "weighing", "no_investigation", "investigation_closed"};
   const char* categories[] = {"verbal_aggression", "discrimination", "sexual_intimidation", "", "criminality"};
   const char* routes[] = {"conversation", "mediation", "formal_complaint", "line_manager", ""};
@@ -342,8 +344,8 @@ TEST(AnnualReport, NoPublishedCountIsOneToFourWhateverTheData) {
             EXPECT_TRUE(*v == 0 || *v >= 5) << "round " << round << " " << g->id << ": " << *v;
           }
       // And every report on it: the korps, each unit, periods.
-      for (std::optional<Id> unit : std::vector<std::optional<Id>>{std::nullopt, org.oost, org.west, org.oost_d1,
-                                                                    org.west_d2})
+      for (std::optional<Id> unit :
+           std::vector<std::optional<Id>>{std::nullopt, org.oost, org.west, org.oost_d1, org.west_d2})
         for (auto [from, to] : std::vector<std::pair<int, int>>{{1, 12}, {1, 6}, {3, 7}, {10, 12}})
           ExpectNoSmallCount(ViewOf(p, Ask(kind, 2025, unit, from, to), org.units),
                              Cat("round ", round, " unit ", unit.value_or(0), " months ", from, "-", to));
@@ -386,9 +388,9 @@ TEST(AnnualReport, TwoReportsOnOverlappingPeriodsCannotBeSubtractedToASmallCount
           if (inner.first < outer.first || inner.second > outer.second) continue;
           const double diff = *big - *small;
           ++compared;
-          EXPECT_TRUE(diff == 0 || diff >= 5) << "round " << round << " unit " << unit.value_or(0) << ": months "
-                                              << outer.first << "-" << outer.second << " minus " << inner.first << "-"
-                                              << inner.second << " = " << diff;
+          EXPECT_TRUE(diff == 0 || diff >= 5)
+              << "round " << round << " unit " << unit.value_or(0) << ": months " << outer.first << "-" << outer.second
+              << " minus " << inner.first << "-" << inner.second << " = " << diff;
         }
     }
   }
@@ -483,7 +485,8 @@ TEST(AnnualReport, APublicationSurvivesStorage) {
   auto back = DecodePublication(EncodePublication(p));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(EncodePublication(*back), EncodePublication(p));
-  const AnnualReport a = ViewOf(p, Ask(ReportKind::kLmm), org.units), b = ViewOf(*back, Ask(ReportKind::kLmm), org.units);
+  const AnnualReport a = ViewOf(p, Ask(ReportKind::kLmm), org.units),
+                     b = ViewOf(*back, Ask(ReportKind::kLmm), org.units);
   ASSERT_EQ(a.sections.size(), b.sections.size());
   for (std::size_t s = 0; s < a.sections.size(); ++s)
     for (std::size_t t = 0; t < a.sections[s].tables.size(); ++t)
@@ -501,7 +504,8 @@ TEST(AnnualReport, RequestsAreParsedWithDutchMessages) {
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->WholeYear());
   EXPECT_EQ(ReportQuery(*r), "soort=lmm&jaar=2025");
-  r = parse({{"soort", "vertrouwenswerk"}, {"jaar", "2025"}, {"van", "15-03-2025"}, {"tot", "30-06-2025"}, {"eenheid", "7"}});
+  r = parse(
+      {{"soort", "vertrouwenswerk"}, {"jaar", "2025"}, {"van", "15-03-2025"}, {"tot", "30-06-2025"}, {"eenheid", "7"}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->from_month, 3);
   EXPECT_EQ(r->to_month, 6);
@@ -526,32 +530,37 @@ class AnnualReportServiceTest : public ::testing::Test {
     std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-report-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    auto s = SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
+    auto s =
+        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
+                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
-    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(korps_, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
-      ASSIGN_OR_RETURN(oost_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, korps_}));
-      ASSIGN_OR_RETURN(Id od, tx.InsertUnit({0, "Oost district 1", UnitKind::kDistrict, oost_}));
-      ASSIGN_OR_RETURN(oost_team_, tx.InsertUnit({0, "Oost team 1", UnitKind::kTeam, od}));
-      ASSIGN_OR_RETURN(west_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, korps_}));
-      ASSIGN_OR_RETURN(west_district_, tx.InsertUnit({0, "West district 1", UnitKind::kDistrict, west_}));
-      ASSIGN_OR_RETURN(west_team_, tx.InsertUnit({0, "West team 1", UnitKind::kTeam, west_district_}));
-      korpschef_ = Make(tx, "korpschef", oost_team_, {Role::kCompetentAuthority});
-      coordinator_ = Make(tx, "coordinator", oost_team_, {Role::kCoordinator});
-      cvp_ = Make(tx, "cvp", oost_team_, {Role::kCentralCounsellor});
-      manager_west_ = Make(tx, "leiding-west", west_team_, {Role::kManager});
-      employee_ = Make(tx, "medewerker", oost_team_, {Role::kEmployee});
-      vik_ = Make(tx, "teamchef", oost_team_, {Role::kVikTeamChief});
-      // 2025: 30 LMM reports and 30 complaints in each team.
-      for (Id team : {oost_team_, west_team_})
-        for (int i = 0; i < 30; ++i) {
-          RETURN_IF_ERROR(tx.UpsertCaseFact(FactOf("lmm", ++next_id_, team, Ymd(2025, 1 + i % 12, 15))));
-          RETURN_IF_ERROR(tx.UpsertCaseFact(FactOf("unwanted_behaviour", ++next_id_, team, Ymd(2025, 1 + i % 12, 15))));
-        }
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(
+        store_
+            ->Transact([&](StoreTx& tx) -> absl::Status {
+              ASSIGN_OR_RETURN(korps_, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
+              ASSIGN_OR_RETURN(oost_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, korps_}));
+              ASSIGN_OR_RETURN(Id od, tx.InsertUnit({0, "Oost district 1", UnitKind::kDistrict, oost_}));
+              ASSIGN_OR_RETURN(oost_team_, tx.InsertUnit({0, "Oost team 1", UnitKind::kTeam, od}));
+              ASSIGN_OR_RETURN(west_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, korps_}));
+              ASSIGN_OR_RETURN(west_district_, tx.InsertUnit({0, "West district 1", UnitKind::kDistrict, west_}));
+              ASSIGN_OR_RETURN(west_team_, tx.InsertUnit({0, "West team 1", UnitKind::kTeam, west_district_}));
+              korpschef_ = Make(tx, "korpschef", oost_team_, {Role::kCompetentAuthority});
+              coordinator_ = Make(tx, "coordinator", oost_team_, {Role::kCoordinator});
+              cvp_ = Make(tx, "cvp", oost_team_, {Role::kCentralCounsellor});
+              manager_west_ = Make(tx, "leiding-west", west_team_, {Role::kManager});
+              employee_ = Make(tx, "medewerker", oost_team_, {Role::kEmployee});
+              vik_ = Make(tx, "teamchef", oost_team_, {Role::kVikTeamChief});
+              // 2025: 30 LMM reports and 30 complaints in each team.
+              for (Id team : {oost_team_, west_team_})
+                for (int i = 0; i < 30; ++i) {
+                  RETURN_IF_ERROR(tx.UpsertCaseFact(FactOf("lmm", ++next_id_, team, Ymd(2025, 1 + i % 12, 15))));
+                  RETURN_IF_ERROR(
+                      tx.UpsertCaseFact(FactOf("unwanted_behaviour", ++next_id_, team, Ymd(2025, 1 + i % 12, 15))));
+                }
+              return absl::OkStatus();
+            })
+            .ok());
     dash_ = std::make_unique<DashboardService>(*store_, clock_, workflow_files::ShippedTracks());
     ASSERT_TRUE(dash_->Load().ok());
     reports_ = std::make_unique<AnnualReportService>(*store_, clock_, workflow_files::ShippedTracks(), *dash_);
@@ -621,7 +630,8 @@ TEST_F(AnnualReportServiceTest, EachRoleGetsTheReportsItMayRead) {
   auto lmm = reports_->Build(coordinator_, Ask(ReportKind::kLmm));
   ASSERT_TRUE(lmm.ok()) << lmm.status();
   EXPECT_EQ(KorpsTotal(*lmm), 60);
-  EXPECT_EQ(reports_->Build(coordinator_, Ask(ReportKind::kCounsellors)).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(reports_->Build(coordinator_, Ask(ReportKind::kCounsellors)).status().code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(reports_->Build(cvp_, Ask(ReportKind::kCounsellors)).ok());
   EXPECT_EQ(reports_->Build(cvp_, Ask(ReportKind::kLmm)).status().code(), absl::StatusCode::kPermissionDenied);
   for (const Actor* who : {&employee_, &vik_}) {
@@ -661,14 +671,27 @@ TEST_F(AnnualReportServiceTest, AManagerGetsTheOwnUnitOnly) {
   EXPECT_GE(Audit("report.denied").size(), 2u);
 }
 
+TEST_F(AnnualReportServiceTest, AManagerWhoseUnitIsNotKnownIsToldSo) {
+  Actor lost = manager_west_;
+  lost.person_id = 987654;  // no such person: no team, so no unit
+  for (auto status : {reports_->Build(lost, Ask(ReportKind::kLmm)).status(), reports_->ChoicesFor(lost).status()}) {
+    EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_NE(status.message().find("Uw eenheid is niet bekend"), std::string_view::npos) << status.message();
+  }
+  auto employee = reports_->Build(employee_, Ask(ReportKind::kLmm)).status();
+  EXPECT_NE(employee.message().find("zijn er voor de korpsleiding"), std::string_view::npos) << employee.message();
+}
+
 TEST_F(AnnualReportServiceTest, OnlyClosedPeriodsAreReported) {
   // 2026: the first quarter has closed, the second not.
   EXPECT_TRUE(reports_->Build(korpschef_, Ask(ReportKind::kLmm, 2026, std::nullopt, 1, 3)).ok());
   auto open = reports_->Build(korpschef_, Ask(ReportKind::kLmm, 2026, std::nullopt, 1, 6));
   EXPECT_EQ(open.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(open.status().message()).find("31-03-2026"), std::string::npos) << open.status();
-  EXPECT_EQ(reports_->Build(korpschef_, Ask(ReportKind::kLmm, 2026)).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(reports_->Build(korpschef_, Ask(ReportKind::kLmm, 2027)).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(reports_->Build(korpschef_, Ask(ReportKind::kLmm, 2026)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(reports_->Build(korpschef_, Ask(ReportKind::kLmm, 2027)).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AnnualReportServiceTest, AYearIsPublishedOnceAndShownAgainAfterChangesAndRestarts) {
@@ -679,14 +702,16 @@ TEST_F(AnnualReportServiceTest, AYearIsPublishedOnceAndShownAgainAfterChangesAnd
   ASSERT_EQ(Audit("report.publish").size(), 1u);
 
   // Later: five more reports of 2025 are registered (late), a day passes.
-  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-    for (int i = 0; i < 5; ++i) {
-      auto f = FactOf("lmm", ++next_id_, west_team_, Ymd(2025, 6, 1));
-      f.updated_at = 999999;
-      RETURN_IF_ERROR(tx.UpsertCaseFact(f));
-    }
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    for (int i = 0; i < 5; ++i) {
+                      auto f = FactOf("lmm", ++next_id_, west_team_, Ymd(2025, 6, 1));
+                      f.updated_at = 999999;
+                      RETURN_IF_ERROR(tx.UpsertCaseFact(f));
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
   ASSERT_TRUE(dash_->Refresh().ok());
   clock_.Advance(24 * 3600 * 1000);
   // The same figures, for the korps and for a unit and period within the year.
@@ -712,7 +737,8 @@ TEST_F(AnnualReportServiceTest, ExportsAreAuditedWithoutTheirFigures) {
   const auto events = Audit("report.export");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].actor, "coordinator");
-  EXPECT_EQ(events[0].detail, Cat("soort=lmm jaar=2025 maanden=1-6 eenheid=", west_, " formaat=csv tabel=per_kwartaal"));
+  EXPECT_EQ(events[0].detail,
+            Cat("soort=lmm jaar=2025 maanden=1-6 eenheid=", west_, " formaat=csv tabel=per_kwartaal"));
   EXPECT_TRUE(events[0].case_id.empty());
 }
 
@@ -721,30 +747,32 @@ TEST(DashboardFacts, TheReportReadsTheFactsTheDashboardHolds) {
   std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-visit-XXXXXX").string();
   ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
   {
-    auto s = SqliteStore::Open(tmpl + "/w.db", crypto::Sha256Hex,
-                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(tmpl + "/master.key", true)));
+    auto s =
+        SqliteStore::Open(tmpl + "/w.db", crypto::Sha256Hex,
+                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(tmpl + "/master.key", true)));
     ASSERT_TRUE(s.ok());
     FakeClock clock(NoonUtc(2026, 1, 10));
     ASSERT_TRUE((*s)->Transact([&](StoreTx& tx) -> absl::Status {
-      dashboard::CaseFact a;
-      a.kind = dashboard::CaseKind::kLmm;
-      a.case_id = 1;
-      a.track = "lmm";
-      a.state = "closed";
-      a.open = false;
-      a.unit_id = 4;
-      a.received_on = Ymd(2025, 2, 3);
-      a.closed_on = Ymd(2025, 4, 1);
-      a.state_since = Ymd(2025, 4, 1);
-      a.answers = {{"outcome", "referred"}};
-      a.updated_at = 5;
-      RETURN_IF_ERROR(tx.UpsertCaseFact(a));
-      dashboard::CaseFact b = a;
-      b.kind = dashboard::CaseKind::kTrack;
-      b.track = "vik_triage";
-      b.updated_at = 6;
-      return tx.UpsertCaseFact(b);
-    }).ok());
+                      dashboard::CaseFact a;
+                      a.kind = dashboard::CaseKind::kLmm;
+                      a.case_id = 1;
+                      a.track = "lmm";
+                      a.state = "closed";
+                      a.open = false;
+                      a.unit_id = 4;
+                      a.received_on = Ymd(2025, 2, 3);
+                      a.closed_on = Ymd(2025, 4, 1);
+                      a.state_since = Ymd(2025, 4, 1);
+                      a.answers = {{"outcome", "referred"}};
+                      a.updated_at = 5;
+                      RETURN_IF_ERROR(tx.UpsertCaseFact(a));
+                      dashboard::CaseFact b = a;
+                      b.kind = dashboard::CaseKind::kTrack;
+                      b.track = "vik_triage";
+                      b.updated_at = 6;
+                      return tx.UpsertCaseFact(b);
+                    })
+                    .ok());
     DashboardService dash(**s, clock, workflow_files::ShippedTracks());
     ASSERT_TRUE(dash.Load().ok());
     int seen = 0;

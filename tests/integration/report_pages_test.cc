@@ -98,7 +98,8 @@ class ReportPages : public ::testing::Test {
     sqlite3* db = nullptr;
     if (sqlite3_open_v2(server_->DbPath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
     sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(db, "SELECT actor || ' ' || detail FROM audit_events WHERE action=? ORDER BY seq", -1, &s, nullptr);
+    sqlite3_prepare_v2(db, "SELECT actor || ' ' || detail FROM audit_events WHERE action=? ORDER BY seq", -1, &s,
+                       nullptr);
     sqlite3_bind_text(s, 1, action.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(s) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
     sqlite3_finalize(s);
@@ -148,7 +149,11 @@ TEST_F(ReportPages, CoordinatorReadsLastYearsLmmReportAndDownloadsItAsCsvXlsxAnd
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.headers["content-type"], "text/csv; charset=utf-8");
   EXPECT_EQ(csv.headers["content-disposition"], "attachment; filename=\"" + stem + "-per-maand.csv\"");
-  EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF" "Maand;Politie Nederland\r\njanuari;", 0), 0u) << csv.body;
+  EXPECT_EQ(csv.body.rfind("\xEF\xBB\xBF"
+                           "Maand;Politie Nederland\r\njanuari;",
+                           0),
+            0u)
+      << csv.body;
   EXPECT_TRUE(Contains(csv.body, "\r\nTotaal;24\r\n")) << csv.body;
 
   Response xlsx = coordinator.Get("/rapportage/verslag/xlsx?" + Query());
@@ -215,10 +220,11 @@ TEST_F(ReportPages, OnlyTheRolesThatSteerGetReportsAndAManagerOnlyTheOwnUnit) {
   Response other = manager.Get("/rapportage/verslag?" + Query() + "&eenheid=" + std::to_string(amsterdam_));
   EXPECT_EQ(other.status, 403);
   EXPECT_TRUE(Contains(other.body, "eigen eenheid"));
-  EXPECT_EQ(manager.Get("/rapportage/verslag/csv?" + Query() + "&eenheid=" + std::to_string(rotterdam_) +
-                        "&tabel=per_kwartaal")
-                .status,
-            403);
+  EXPECT_EQ(
+      manager
+          .Get("/rapportage/verslag/csv?" + Query() + "&eenheid=" + std::to_string(rotterdam_) + "&tabel=per_kwartaal")
+          .status,
+      403);
   // The form offers the own unit (and its districts), not the whole korps.
   const std::string f = FormWith(manager.Get("/rapportage").body, "action=\"/rapportage/verslag\"");
   const auto units = OptionValues(f, "eenheid");

@@ -56,27 +56,14 @@ absl::StatusOr<std::string> HtmlToPdf(std::string_view html, const PdfOptions& o
     if (!out) return absl::InternalError("HTML voor de PDF schrijven");
   }
 
-  std::vector<std::string> args = {o.chromium,
-                                   "--headless",
-                                   "--no-sandbox",
-                                   "--disable-gpu",
-                                   "--disable-dev-shm-usage",
-                                   "--no-first-run",
-                                   "--no-default-browser-check",
-                                   "--disable-extensions",
-                                   "--disable-sync",
-                                   "--disable-background-networking",
-                                   "--disable-component-update",
-                                   "--disable-default-apps",
-                                   "--mute-audio",
-                                   // Nothing to fetch, and nowhere to fetch it from.
-                                   "--host-resolver-rules=MAP * ~NOTFOUND",
-                                   "--proxy-server=127.0.0.1:9",
-                                   "--proxy-bypass-list=<-loopback>",
-                                   Cat("--user-data-dir=", (dir / "profiel").string()),
-                                   "--no-pdf-header-footer",
-                                   Cat("--print-to-pdf=", pdf),
-                                   Cat("file://", page)};
+  std::vector<std::string> args = {
+      o.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+      "--no-default-browser-check", "--disable-extensions", "--disable-sync", "--disable-background-networking",
+      "--disable-component-update", "--disable-default-apps", "--mute-audio",
+      // Nothing to fetch, and nowhere to fetch it from.
+      "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+      Cat("--user-data-dir=", (dir / "profiel").string()), "--no-pdf-header-footer", Cat("--print-to-pdf=", pdf),
+      Cat("file://", page)};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -128,9 +115,9 @@ absl::StatusOr<std::string> HtmlToPdf(std::string_view html, const PdfOptions& o
   int status = 0;
   waitpid(pid, &status, 0);
   if (!exited) {
-    return absl::DeadlineExceededError(
-        ToAbsl(Cat("De PDF was niet binnen ", o.timeout.count(), " seconden klaar. Probeer het opnieuw, of druk het "
-                   "verslag af vanuit de browser.")));
+    return absl::DeadlineExceededError(ToAbsl(Cat("De PDF was niet binnen ", o.timeout.count(),
+                                                  " seconden klaar. Probeer het opnieuw, of druk het "
+                                                  "verslag af vanuit de browser.")));
   }
   std::ifstream in(pdf, std::ios::binary);
   std::ostringstream ss;

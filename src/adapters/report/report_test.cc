@@ -3,9 +3,8 @@
 // dialect), an XLSX that opens (a zip with the sheets and strings in it),
 // and PDF printing that says clearly when the browser is missing.
 #include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <cstring>
 #include <map>
@@ -105,7 +104,10 @@ TEST(ReportCsv, ATableWithBomHeaderHiddenCellsAndDecimalCommas) {
 // A minimal zip reader (stored and deflated entries), to open the XLSX.
 std::map<std::string, std::string> Unzip(const std::string& zip) {
   std::map<std::string, std::string> out;
-  auto u16 = [&](std::size_t at) { return static_cast<std::uint32_t>(static_cast<unsigned char>(zip[at]) | static_cast<unsigned char>(zip[at + 1]) << 8); };
+  auto u16 = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(zip[at]) | static_cast<unsigned char>(zip[at + 1])
+                                                                                << 8);
+  };
   auto u32 = [&](std::size_t at) { return u16(at) | u16(at + 2) << 16; };
   const std::size_t eocd = zip.rfind(std::string("PK\x05\x06", 4));
   if (eocd == std::string::npos) return out;
@@ -168,9 +170,9 @@ TEST(ReportXlsx, TheWorkbookOpensWithASheetPerTableAndXForHiddenCells) {
   EXPECT_NE(book.find("name=\"Toelichting\""), std::string::npos);
   EXPECT_NE(book.find("name=\"per_kwartaal\""), std::string::npos);
   const std::string& strings = files.at("xl/sharedStrings.xml");
-  for (const char* s : {"Jaarverslag Landelijk Meldpunt Misstanden 2025", "Meldingen per kwartaal, 2025",
-                        "Eenheid Oost &amp; Co", "Cijfers vastgesteld op 05-01-2026",
-                        "Te weinig meldingen om per district te publiceren."})
+  for (const char* s :
+       {"Jaarverslag Landelijk Meldpunt Misstanden 2025", "Meldingen per kwartaal, 2025", "Eenheid Oost &amp; Co",
+        "Cijfers vastgesteld op 05-01-2026", "Te weinig meldingen om per district te publiceren."})
     EXPECT_NE(strings.find(s), std::string::npos) << s;
   EXPECT_NE(strings.find("<t>x</t>"), std::string::npos) << "the hidden cell is the text x";
   const std::string& sheet = files.at("xl/worksheets/sheet2.xml");

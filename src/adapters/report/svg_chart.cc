@@ -11,7 +11,7 @@ namespace waarborg::report {
 namespace {
 
 constexpr const char* kInk = "#1a1a1a";
-constexpr const char* kBar = "#154273";   // 10.6:1 on white
+constexpr const char* kBar = "#154273";  // 10.6:1 on white
 constexpr const char* kGrid = "#b4b4b4";
 constexpr int kWidth = 640;
 
@@ -63,7 +63,8 @@ std::string Bars(const app::ReportChart& c) {
     if (Drawn(v)) {
       const double w = max > 0 ? span * (*v) / max : 0;
       if (w > 0)
-        out += Cat("<rect x=\"", kLeft, "\" y=\"", y + 20, "\" width=\"", Num(w), "\" height=\"18\" fill=\"", kBar, "\"/>\n");
+        out += Cat("<rect x=\"", kLeft, "\" y=\"", y + 20, "\" width=\"", Num(w), "\" height=\"18\" fill=\"", kBar,
+                   "\"/>\n");
       out += Cat("<text x=\"", Num(kLeft + w + 6), "\" y=\"", y + 34, "\" fill=\"", kInk, "\" font-weight=\"700\">",
                  NumberNl(*v, true), "</text>\n");
     } else {
@@ -86,7 +87,9 @@ std::string Line(const app::ReportChart& c) {
     if (Drawn(v)) max = std::max(max, *v);
   const double step = NiceStep(max, 4);
   const double top = std::max(step, std::ceil(max / step) * step);
-  auto x = [&](std::size_t i) { return kLeft + (static_cast<double>(i) + 0.5) * plot_w / static_cast<double>(std::max<std::size_t>(n, 1)); };
+  auto x = [&](std::size_t i) {
+    return kLeft + (static_cast<double>(i) + 0.5) * plot_w / static_cast<double>(std::max<std::size_t>(n, 1));
+  };
   auto y = [&](double v) { return kTop + plot_h - plot_h * v / top; };
   std::string out = Open(c, kHeight);
   // Gridlines and their values.
@@ -108,15 +111,16 @@ std::string Line(const app::ReportChart& c) {
     pen = true;
   }
   if (!path.empty())
-    out += Cat("<path d=\"", path, "\" fill=\"none\" stroke=\"", kBar, "\" stroke-width=\"3\" stroke-linejoin=\"round\"/>\n");
+    out += Cat("<path d=\"", path, "\" fill=\"none\" stroke=\"", kBar,
+               "\" stroke-width=\"3\" stroke-linejoin=\"round\"/>\n");
   for (std::size_t i = 0; i < n; ++i) {
     const auto& v = i < c.values.size() ? c.values[i] : std::nullopt;
-    out += Cat("<text x=\"", Num(x(i)), "\" y=\"", kHeight - kBottom + 20, "\" text-anchor=\"middle\" fill=\"", kInk, "\">",
-               XmlEscape(c.labels[i]), "</text>\n");
+    out += Cat("<text x=\"", Num(x(i)), "\" y=\"", kHeight - kBottom + 20, "\" text-anchor=\"middle\" fill=\"", kInk,
+               "\">", XmlEscape(c.labels[i]), "</text>\n");
     if (Drawn(v)) {
       out += Cat("<circle cx=\"", Num(x(i)), "\" cy=\"", Num(y(*v)), "\" r=\"4\" fill=\"", kBar, "\"/>\n<text x=\"",
-                 Num(x(i)), "\" y=\"", Num(y(*v) - 9), "\" text-anchor=\"middle\" fill=\"", kInk, "\" font-size=\"12\">",
-                 NumberNl(*v, true), "</text>\n");
+                 Num(x(i)), "\" y=\"", Num(y(*v) - 9), "\" text-anchor=\"middle\" fill=\"", kInk,
+                 "\" font-size=\"12\">", NumberNl(*v, true), "</text>\n");
     } else {
       out += Cat("<text x=\"", Num(x(i)), "\" y=\"", Num(y(0) - 6), "\" text-anchor=\"middle\" fill=\"", kInk,
                  "\" font-weight=\"700\">", CellText(v, false), "</text>\n");
@@ -129,8 +133,6 @@ std::string Line(const app::ReportChart& c) {
 
 }  // namespace
 
-std::string SvgChart(const app::ReportChart& c) {
-  return c.type == app::ReportChart::Type::kLine ? Line(c) : Bars(c);
-}
+std::string SvgChart(const app::ReportChart& c) { return c.type == app::ReportChart::Type::kLine ? Line(c) : Bars(c); }
 
 }  // namespace waarborg::report

@@ -101,7 +101,8 @@ absl::StatusOr<std::string> XlsxOf(const app::AnnualReport& r) {
   worksheet_write_string(about, row++, 0, r.title.c_str(), title);
   worksheet_write_string(about, row++, 0, Cat("Eenheid: ", r.unit_label).c_str(), nullptr);
   worksheet_write_string(about, row++, 0, Cat("Periode: ", r.period_label).c_str(), nullptr);
-  worksheet_write_string(about, row++, 0, Cat("Cijfers vastgesteld op ", FormatDateNl(r.published_on)).c_str(), nullptr);
+  worksheet_write_string(about, row++, 0, Cat("Cijfers vastgesteld op ", FormatDateNl(r.published_on)).c_str(),
+                         nullptr);
   ++row;
   for (const auto& n : r.notes) worksheet_write_string(about, row++, 0, n.c_str(), wrap);
   worksheet_write_string(about, row++, 0, std::string(stats::kSuppressedLegendNl).c_str(), wrap);
@@ -115,14 +116,14 @@ absl::StatusOr<std::string> XlsxOf(const app::AnnualReport& r) {
   std::vector<Sheet> sheets;
   for (const auto& s : r.sections)
     for (const auto& t : s.tables) sheets.push_back({&t, SheetName(t.id, used)});
-  for (const auto& s : sheets) worksheet_write_string(about, row++, 0, Cat(s.name, ": ", s.table->title).c_str(), nullptr);
+  for (const auto& s : sheets)
+    worksheet_write_string(about, row++, 0, Cat(s.name, ": ", s.table->title).c_str(), nullptr);
 
   for (const auto& s : sheets) {
     const app::ReportTable& t = *s.table;
     lxw_worksheet* ws = workbook_add_worksheet(wb, s.name.c_str());
     worksheet_set_column(ws, 0, 0, 48, nullptr);
-    if (!t.col_labels.empty())
-      worksheet_set_column(ws, 1, static_cast<lxw_col_t>(t.col_labels.size()), 14, nullptr);
+    if (!t.col_labels.empty()) worksheet_set_column(ws, 1, static_cast<lxw_col_t>(t.col_labels.size()), 14, nullptr);
     worksheet_write_string(ws, 0, 0, t.title.c_str(), title);
     worksheet_write_string(ws, 2, 0, t.corner.c_str(), header);
     for (std::size_t c = 0; c < t.col_labels.size(); ++c)
@@ -136,7 +137,8 @@ absl::StatusOr<std::string> XlsxOf(const app::AnnualReport& r) {
         const auto& v = tr.cells[c];
         const auto col = static_cast<lxw_col_t>(c + 1);
         if (!v) {
-          worksheet_write_string(ws, at, col, std::string(stats::kSuppressedText).c_str(), tr.total ? hidden_bold : hidden);
+          worksheet_write_string(ws, at, col, std::string(stats::kSuppressedText).c_str(),
+                                 tr.total ? hidden_bold : hidden);
         } else if (!app::IsNotApplicable(v)) {
           lxw_format* f = t.decimals ? (tr.total ? decimal_bold : decimal) : (tr.total ? count_bold : count);
           worksheet_write_number(ws, at, col, *v, f);

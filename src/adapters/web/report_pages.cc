@@ -102,9 +102,12 @@ Data ReportData(const Web& w, const HttpRequest& req, const app::AnnualReport& a
         Data cells(Data::type::list);
         for (const auto& v : r.cells) {
           Data cell;
-          if (!v) cell.set("suppressed", true);
-          else if (app::IsNotApplicable(v)) cell.set("na", true);
-          else cell.set("text", report::NumberNl(*v, t.decimals));
+          if (!v)
+            cell.set("suppressed", true);
+          else if (app::IsNotApplicable(v))
+            cell.set("na", true);
+          else
+            cell.set("text", report::NumberNl(*v, t.decimals));
           cells.push_back(cell);
         }
         row.set("cells", cells);
@@ -245,7 +248,8 @@ HttpResponse CsvDownload(const Web& w, const HttpRequest& req, const app::AuthCo
   if (id.empty()) return BadRequest(w, req, ctx, "Kies de tabel die u als CSV wilt downloaden (tabel=...).");
   const app::ReportTable* t = a->FindTable(id);
   if (!t) return BadRequest(w, req, ctx, "Dit verslag heeft geen tabel met die naam.");
-  if (auto st = w.s.reports->RecordExport(ctx.actor, a->request, "csv", t->id); !st.ok()) return ErrorPage(w, req, &ctx, st);
+  if (auto st = w.s.reports->RecordExport(ctx.actor, a->request, "csv", t->id); !st.ok())
+    return ErrorPage(w, req, &ctx, st);
   std::string name = t->id;
   std::replace(name.begin(), name.end(), '_', '-');
   return Attachment(report::CsvOf(*t), "text/csv; charset=utf-8", Cat(a->FileStem(), "-", name, ".csv"));

@@ -360,6 +360,8 @@ class StoreTx {
   virtual absl::Status UpsertCaseFact(const dashboard::CaseFact& f) = 0;
   // Calls `fn` for every fact updated at or after `since` (ms), oldest
   // change first; the dashboards load all (since 0) and then follow changes.
+  // With since 0 the order is unspecified (all facts, as stored: a table
+  // scan rather than a walk in updated_at order).
   virtual absl::Status ScanCaseFacts(Instant since, const std::function<void(dashboard::CaseFact&&)>& fn) = 0;
   // Cases of a kind ("lmm" or "track") without a fact yet (databases from
   // before the facts existed), at most `limit`.
