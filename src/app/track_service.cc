@@ -1187,6 +1187,30 @@ absl::StatusOr<int> TrackService::WriteMissingFacts() {
   }
 }
 
+absl::StatusOr<TrackCase> TrackService::OpenTriageCaseIn(StoreTx& tx, const Actor& actor, const std::string& summary,
+                                                         Id unit_id, const std::string& source,
+                                                         const std::string& source_reference,
+                                                         std::optional<Id> subject_person) {
+  const TrackDefinition* def = tracks_.Find("vik_triage");
+  if (!def) return NotFound("Het traject Triage VIK ontbreekt.");
+  const Instant now = clock_.Now();
+  TrackCase c;
+  c.track = def->id;
+  c.state = def->InitialState()->id;
+  c.unit_id = unit_id;
+  c.received_on = Today();
+  c.created_at = now;
+  c.updated_at = now;
+  c.created_by = actor.person_id;  // not a member: the source's information stays apart
+  c.summary = Trim(summary);
+  c.fields["source"] = source;
+  c.fields["source_reference"] = source_reference;
+  if (subject_person) c.members.push_back({*subject_person, kSubjectParty});
+  ASSIGN_OR_RETURN(Id id, tx.InsertTrackCase(c, ReferencePrefix(def->id)));
+  RETURN_IF_ERROR(WriteFact(tx, c, *def, now));
+  return tx.GetTrackCase(id);
+}
+
 absl::StatusOr<Id> TrackService::HandOverFromLmm(const Actor& actor, const LmmSignal& s) {
   const TrackDefinition* def = tracks_.Find("vik_triage");
   if (!def) return NotFound("Het traject Triage VIK ontbreekt.");
@@ -1214,21 +1238,9 @@ absl::StatusOr<Id> TrackService::HandOverFromLmm(const Actor& actor, const LmmSi
         std::find(report.subject_person_ids.begin(), report.subject_person_ids.end(), *s.subject_person) ==
             report.subject_person_ids.end())
       return Invalid("Kies een betrokkene die in de melding genoemd is.");
-    TrackCase c;
-    c.track = def->id;
-    c.state = def->InitialState()->id;
-    c.unit_id = report.unit_id;
-    c.received_on = Today();
-    c.created_at = now;
-    c.updated_at = now;
-    c.created_by = actor.person_id;  // not a member: the LMM's information stays apart
-    c.summary = Trim(s.summary);
-    c.fields["source"] = "lmm";
-    c.fields["source_reference"] = report.reference;
-    if (s.subject_person) c.members.push_back({*s.subject_person, kSubjectParty});
-    ASSIGN_OR_RETURN(id, tx.InsertTrackCase(c, ReferencePrefix(def->id)));
-    RETURN_IF_ERROR(WriteFact(tx, c, *def, now));
-    ASSIGN_OR_RETURN(TrackCase stored, tx.GetTrackCase(id));
+    ASSIGN_OR_RETURN(TrackCase stored,
+                     OpenTriageCaseIn(tx, actor, s.summary, report.unit_id, "lmm", report.reference, s.subject_person));
+    id = stored.id;
     CaseEvent ev{.case_id = report.id, .at = now, .actor_person = actor.person_id, .kind = "vik_signal",
                  .visibility = "team", .text = Cat("Gesignaleerd aan VIK-triage als ", stored.reference, ".")};
     RETURN_IF_ERROR(tx.AppendCaseEvent(ev).status());

@@ -215,6 +215,18 @@ class TrackService {
   // which VIK case it became. One transaction; audited on both.
   absl::StatusOr<Id> HandOverFromLmm(const Actor& actor, const LmmSignal& s);
 
+  // The new VIK triage case of a hand-off from another part of Waarborg (the
+  // LMM, Protective Monitoring), inside the caller's transaction `tx`, so
+  // the hand-off and its source change together. `source` names where it
+  // came from ("lmm", "monitor"), `source_reference` what (a reference, never
+  // content); `unit_id` the unit the case is registered under; `subject_person` joins as the
+  // subject when given. The caller audits. Returns the new
+  // case with its reference.
+  absl::StatusOr<TrackCase> OpenTriageCaseIn(StoreTx& tx, const Actor& actor, const std::string& summary,
+                                             Id unit_id, const std::string& source,
+                                             const std::string& source_reference,
+                                             std::optional<Id> subject_person = std::nullopt);
+
   // Signal function: persons and teams with complaints from two or more
   // different complainants in the window. For the central counsellor.
   absl::StatusOr<std::vector<SignalView>> Signals(const Actor& actor);

@@ -4,7 +4,9 @@
 
 #include <unordered_map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "adapters/crypto/crypto.h"
 #include "adapters/crypto/sealing.h"
 #include "adapters/json/case_json.h"
@@ -215,6 +217,35 @@ CREATE INDEX learning_sources_case ON learning_sources(kind, case_id);
     R"sql(
 DELETE FROM case_facts WHERE kind='lmm';
 )sql",
+    // 9: Protective Monitoring governance (issue 6 §2, §5, §6;
+    // core/monitoring): the mode history, flags with their review (evidence
+    // and notes encrypted with each flag's own key), patterns explained once,
+    // the trend cells (never below the threshold) and pseudonym resolutions.
+    R"sql(
+CREATE TABLE monitor_modes(
+  seq INTEGER PRIMARY KEY, mode TEXT NOT NULL, decision_reference TEXT NOT NULL,
+  by_account INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE monitor_flags(
+  id INTEGER PRIMARY KEY, version INTEGER NOT NULL, day INTEGER NOT NULL, user TEXT NOT NULL,
+  score REAL NOT NULL, status TEXT NOT NULL, evidence BLOB NOT NULL, review_note BLOB NOT NULL,
+  reviewed_by INTEGER NOT NULL DEFAULT 0, reviewed_at INTEGER NOT NULL DEFAULT 0,
+  vik_case_id INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+CREATE INDEX monitor_flags_status ON monitor_flags(status, day);
+CREATE TABLE monitor_flag_keys(
+  flag_id INTEGER PRIMARY KEY REFERENCES monitor_flags(id), key_id TEXT NOT NULL, wrapped BLOB NOT NULL);
+CREATE TABLE monitor_explained(
+  user TEXT NOT NULL, rule TEXT NOT NULL, subject TEXT NOT NULL, flag_id INTEGER NOT NULL,
+  PRIMARY KEY(user, rule, subject));
+CREATE TABLE monitor_trend(
+  day INTEGER NOT NULL, level TEXT NOT NULL, name TEXT NOT NULL, rule TEXT NOT NULL,
+  users INTEGER NOT NULL, suppressed INTEGER NOT NULL, PRIMARY KEY(day, level, name, rule));
+CREATE TABLE monitor_resolutions(
+  id INTEGER PRIMARY KEY, version INTEGER NOT NULL, flag_id INTEGER NOT NULL REFERENCES monitor_flags(id),
+  pseudonym TEXT NOT NULL, requested_by INTEGER NOT NULL, reason BLOB NOT NULL, requested_at INTEGER NOT NULL,
+  approvers TEXT NOT NULL, state TEXT NOT NULL, decided_at INTEGER NOT NULL DEFAULT 0, refusal TEXT NOT NULL);
+CREATE INDEX monitor_resolutions_flag ON monitor_resolutions(flag_id);
+CREATE INDEX monitor_resolutions_state ON monitor_resolutions(state);
+)sql",
 };
 
 std::optional<std::string> DateCol(const std::optional<Date>& d) {
@@ -333,6 +364,17 @@ class SqliteStore::Tx final : public StoreTx {
     }
     return cache.emplace(case_id, std::move(key)).first->second;
   }
+  static constexpr KeyTable kFlagKeys{"SELECT wrapped FROM monitor_flag_keys WHERE flag_id=?",
+                                      "INSERT INTO monitor_flag_keys(flag_id, key_id, wrapped) VALUES(?,?,?)",
+                                      "monitor_flag:", "Sleutel van signaal "};
+  absl::StatusOr<std::string> SealFlag(Id id, std::string_view field, std::string_view plain) {
+    ASSIGN_OR_RETURN(std::string key, DataKey(kFlagKeys, flag_key_cache_, id, true));
+    return crypto::Encrypt(key, plain, Cat("monitor_flag:", id, ":", field));
+  }
+  absl::StatusOr<std::string> UnsealFlag(Stmt& s, int col, Id id, std::string_view field) {
+    ASSIGN_OR_RETURN(std::string key, DataKey(kFlagKeys, flag_key_cache_, id, false));
+    return crypto::Decrypt(key, s.Blob(col), Cat("monitor_flag:", id, ":", field));
+  }
   static constexpr KeyTable kLearningKeys{"SELECT wrapped FROM learning_case_keys WHERE case_id=?",
                                           "INSERT INTO learning_case_keys(case_id, key_id, wrapped) VALUES(?,?,?)",
                                           "learning:", "Sleutel van leercasus "};
@@ -380,6 +422,8 @@ class SqliteStore::Tx final : public StoreTx {
     track_key_cache_.clear();
     for (auto& [id, k] : learning_key_cache_) crypto::Wipe(k);
     learning_key_cache_.clear();
+    for (auto& [id, k] : flag_key_cache_) crypto::Wipe(k);
+    flag_key_cache_.clear();
   }
 
   // A cached prepared statement for `sql` (literal or built per query; the
@@ -1377,6 +1421,208 @@ class SqliteStore::Tx final : public StoreTx {
     return out;
   }
 
+  // --- Protective Monitoring governance ---
+  std::vector<monitoring::ModeChange> ListModeChanges() override {
+    auto s = Q("SELECT mode, decision_reference, by_account, at FROM monitor_modes ORDER BY seq");
+    std::vector<monitoring::ModeChange> out;
+    while (s.Step())
+      out.push_back({monitoring::ParseMode(s.Text(0)).value_or(monitoring::Mode::kTrend), s.Text(1), s.Int(2), s.Int(3)});
+    return out;
+  }
+  absl::Status AppendModeChange(const monitoring::ModeChange& c) override {
+    auto s = Q("INSERT INTO monitor_modes(mode, decision_reference, by_account, at) VALUES(?1,?2,?3,?4)");
+    s.Bind(1, monitoring::ModeName(c.mode)).Bind(2, c.decision_reference).Bind(3, c.by_account).Bind(4, c.at);
+    return s.Exec();
+  }
+  static std::string EvidenceToJson(const std::vector<monitoring::EvidenceLine>& ev) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& e : ev)
+      a.push_back({{"rule", e.rule}, {"points", e.points}, {"subject", e.subject}, {"time", e.time},
+                   {"text", e.text}, {"clears", e.clears}});
+    return a.dump();
+  }
+  static absl::StatusOr<std::vector<monitoring::EvidenceLine>> EvidenceFromJson(const std::string& text) {
+    auto a = nlohmann::json::parse(text, nullptr, false);
+    if (a.is_discarded() || !a.is_array()) return absl::DataLossError("De bewijsregels van het signaal zijn beschadigd.");
+    std::vector<monitoring::EvidenceLine> out;
+    for (const auto& j : a) {
+      monitoring::EvidenceLine e;
+      e.rule = j.value("rule", "");
+      e.points = j.value("points", 0);
+      e.subject = j.value("subject", "");
+      e.time = j.value("time", std::int64_t{0});
+      e.text = j.value("text", "");
+      e.clears = j.value("clears", "");
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+  absl::StatusOr<Id> InsertFlag(monitoring::Flag& f) override {
+    f.version = 1;
+    auto s = Q("INSERT INTO monitor_flags(version, day, user, score, status, evidence, review_note, reviewed_by, "
+               "reviewed_at, vik_case_id, created_at) VALUES(1,?1,?2,?3,?4,X'',X'',?5,?6,?7,?8)");
+    s.Bind(1, f.day).Bind(2, f.user).Bind(4, monitoring::FlagStatusName(f.status)).Bind(5, f.reviewed_by)
+        .Bind(6, f.reviewed_at).Bind(7, f.vik_case_id).Bind(8, f.created_at);
+    sqlite3_bind_double(s.raw(), 3, f.score);
+    RETURN_IF_ERROR(s.Exec());
+    f.id = sqlite3_last_insert_rowid(db_);
+    RETURN_IF_ERROR(WriteFlagTexts(f));
+    return f.id;
+  }
+  absl::Status WriteFlagTexts(const monitoring::Flag& f) {
+    ASSIGN_OR_RETURN(std::string ev, SealFlag(f.id, "evidence", EvidenceToJson(f.evidence)));
+    ASSIGN_OR_RETURN(std::string note, SealFlag(f.id, "review_note", f.review_note));
+    auto s = Q("UPDATE monitor_flags SET evidence=?1, review_note=?2 WHERE id=?3");
+    s.BindBlob(1, ev).BindBlob(2, note).Bind(3, f.id);
+    return s.Exec();
+  }
+  absl::StatusOr<monitoring::Flag> ReadFlag(Stmt& s) {
+    monitoring::Flag f;
+    f.id = s.Int(0);
+    f.version = s.Int(1);
+    f.day = s.Int(2);
+    f.user = s.Text(3);
+    f.score = sqlite3_column_double(s.raw(), 4);
+    f.status = monitoring::ParseFlagStatus(s.Text(5)).value_or(monitoring::FlagStatus::kOpen);
+    ASSIGN_OR_RETURN(std::string ev, UnsealFlag(s, 6, f.id, "evidence"));
+    ASSIGN_OR_RETURN(f.evidence, EvidenceFromJson(ev));
+    ASSIGN_OR_RETURN(f.review_note, UnsealFlag(s, 7, f.id, "review_note"));
+    f.reviewed_by = s.Int(8);
+    f.reviewed_at = s.Int(9);
+    f.vik_case_id = s.Int(10);
+    f.created_at = s.Int(11);
+    return f;
+  }
+  static constexpr const char* kFlagColumns =
+      "id, version, day, user, score, status, evidence, review_note, reviewed_by, reviewed_at, vik_case_id, created_at";
+  absl::StatusOr<monitoring::Flag> GetFlag(Id id) override {
+    auto s = Q(Cat("SELECT ", kFlagColumns, " FROM monitor_flags WHERE id=?1"));
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Dit signaal bestaat niet.");
+    return ReadFlag(s);
+  }
+  absl::Status UpdateFlag(const monitoring::Flag& f, std::int64_t expected_version) override {
+    auto s = Q("UPDATE monitor_flags SET status=?1, reviewed_by=?2, reviewed_at=?3, vik_case_id=?4, "
+               "version=version+1 WHERE id=?5 AND version=?6");
+    s.Bind(1, monitoring::FlagStatusName(f.status)).Bind(2, f.reviewed_by).Bind(3, f.reviewed_at)
+        .Bind(4, f.vik_case_id).Bind(5, f.id).Bind(6, expected_version);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) != 1)
+      return absl::AbortedError("Dit signaal is intussen door iemand anders beoordeeld. Laad de pagina opnieuw.");
+    return WriteFlagTexts(f);
+  }
+  std::vector<monitoring::Flag> ListFlags(std::optional<monitoring::FlagStatus> status, int limit) override {
+    auto s = Q(Cat("SELECT ", kFlagColumns, " FROM monitor_flags WHERE ?1 = '' OR status = ?1 ",
+                   "ORDER BY day DESC, score DESC, id DESC LIMIT ?2"));
+    s.Bind(1, status ? monitoring::FlagStatusName(*status) : std::string_view()).Bind(2, limit);
+    std::vector<monitoring::Flag> out;
+    while (s.Step())
+      if (auto f = ReadFlag(s); f.ok()) out.push_back(std::move(*f));
+    return out;
+  }
+  absl::Status InsertExplainedPattern(const monitoring::ExplainedPattern& p) override {
+    auto s = Q("INSERT OR IGNORE INTO monitor_explained(user, rule, subject, flag_id) VALUES(?1,?2,?3,?4)");
+    s.Bind(1, p.user).Bind(2, p.rule).Bind(3, p.subject).Bind(4, p.flag_id);
+    return s.Exec();
+  }
+  bool IsPatternExplained(std::string_view user, std::string_view rule, std::string_view subject) override {
+    auto s = Q("SELECT 1 FROM monitor_explained WHERE user=?1 AND rule=?2 AND subject=?3");
+    s.Bind(1, user).Bind(2, rule).Bind(3, subject);
+    return s.Step();
+  }
+  absl::Status ReplaceTrendCells(std::int64_t day, const std::vector<monitoring::TrendCell>& cells) override {
+    auto del = Q("DELETE FROM monitor_trend WHERE day=?1");
+    del.Bind(1, day);
+    RETURN_IF_ERROR(del.Exec());
+    for (const auto& c : cells) {
+      auto s = Q("INSERT OR REPLACE INTO monitor_trend(day, level, name, rule, users, suppressed) "
+                 "VALUES(?1,?2,?3,?4,?5,?6)");
+      s.Bind(1, day).Bind(2, c.level).Bind(3, c.name).Bind(4, c.rule).Bind(5, c.suppressed ? 0 : c.users)
+          .Bind(6, c.suppressed ? 1 : 0);
+      RETURN_IF_ERROR(s.Exec());
+    }
+    return absl::OkStatus();
+  }
+  std::vector<monitoring::TrendCell> ListTrendCells(std::int64_t from_day, std::int64_t to_day) override {
+    auto s = Q("SELECT day, level, name, rule, users, suppressed FROM monitor_trend WHERE day BETWEEN ?1 AND ?2 "
+               "ORDER BY day, level, name, rule");
+    s.Bind(1, from_day).Bind(2, to_day);
+    std::vector<monitoring::TrendCell> out;
+    while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), static_cast<int>(s.Int(4)), s.Int(5) != 0});
+    return out;
+  }
+  static std::string IdsToText(const std::vector<Id>& ids) {
+    std::string out;
+    for (Id id : ids) out += Cat(out.empty() ? "" : ",", id);
+    return out;
+  }
+  static std::vector<Id> IdsFromText(const std::string& text) {
+    std::vector<Id> out;
+    for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+      Id id = 0;
+      if (absl::SimpleAtoi(part, &id)) out.push_back(id);
+    }
+    return out;
+  }
+  absl::StatusOr<Id> InsertResolution(monitoring::Resolution& r) override {
+    r.version = 1;
+    auto s = Q("INSERT INTO monitor_resolutions(version, flag_id, pseudonym, requested_by, reason, requested_at, "
+               "approvers, state, decided_at, refusal) VALUES(1,?1,?2,?3,X'',?4,?5,?6,?7,?8)");
+    s.Bind(1, r.flag_id).Bind(2, r.pseudonym).Bind(3, r.requested_by).Bind(4, r.requested_at)
+        .Bind(5, IdsToText(r.approvers)).Bind(6, monitoring::ResolutionStateName(r.state)).Bind(7, r.decided_at)
+        .Bind(8, r.refusal);
+    RETURN_IF_ERROR(s.Exec());
+    r.id = sqlite3_last_insert_rowid(db_);
+    // The reason may say why someone is suspected: sealed with the flag's key.
+    ASSIGN_OR_RETURN(std::string reason, SealFlag(r.flag_id, Cat("resolution:", r.id), r.reason));
+    auto u = Q("UPDATE monitor_resolutions SET reason=?1 WHERE id=?2");
+    u.BindBlob(1, reason).Bind(2, r.id);
+    RETURN_IF_ERROR(u.Exec());
+    return r.id;
+  }
+  absl::StatusOr<monitoring::Resolution> ReadResolution(Stmt& s) {
+    monitoring::Resolution r;
+    r.id = s.Int(0);
+    r.version = s.Int(1);
+    r.flag_id = s.Int(2);
+    r.pseudonym = s.Text(3);
+    r.requested_by = s.Int(4);
+    ASSIGN_OR_RETURN(r.reason, UnsealFlag(s, 5, r.flag_id, Cat("resolution:", r.id)));
+    r.requested_at = s.Int(6);
+    r.approvers = IdsFromText(s.Text(7));
+    r.state = monitoring::ParseResolutionState(s.Text(8)).value_or(monitoring::ResolutionState::kRequested);
+    r.decided_at = s.Int(9);
+    r.refusal = s.Text(10);
+    return r;
+  }
+  static constexpr const char* kResolutionColumns =
+      "id, version, flag_id, pseudonym, requested_by, reason, requested_at, approvers, state, decided_at, refusal";
+  absl::StatusOr<monitoring::Resolution> GetResolution(Id id) override {
+    auto s = Q(Cat("SELECT ", kResolutionColumns, " FROM monitor_resolutions WHERE id=?1"));
+    s.Bind(1, id);
+    if (!s.Step()) return NotFound("Deze aanvraag tot herleiding bestaat niet.");
+    return ReadResolution(s);
+  }
+  absl::Status UpdateResolution(const monitoring::Resolution& r, std::int64_t expected_version) override {
+    auto s = Q("UPDATE monitor_resolutions SET approvers=?1, state=?2, decided_at=?3, refusal=?4, version=version+1 "
+               "WHERE id=?5 AND version=?6");
+    s.Bind(1, IdsToText(r.approvers)).Bind(2, monitoring::ResolutionStateName(r.state)).Bind(3, r.decided_at)
+        .Bind(4, r.refusal).Bind(5, r.id).Bind(6, expected_version);
+    RETURN_IF_ERROR(s.Exec());
+    if (sqlite3_changes(db_) != 1)
+      return absl::AbortedError("Over deze herleiding is intussen door iemand anders besloten. Laad de pagina opnieuw.");
+    return absl::OkStatus();
+  }
+  std::vector<monitoring::Resolution> ListResolutions(Id flag_id) override {
+    auto s = Q(Cat("SELECT ", kResolutionColumns, " FROM monitor_resolutions WHERE ",
+                   flag_id > 0 ? "flag_id=?1" : "state='aangevraagd' AND ?1=0", " ORDER BY id DESC"));
+    s.Bind(1, flag_id);
+    std::vector<monitoring::Resolution> out;
+    while (s.Step())
+      if (auto r = ReadResolution(s); r.ok()) out.push_back(std::move(*r));
+    return out;
+  }
+
   // --- learning cases ---
   static std::string LearningTextsToJson(const learning::LearningTexts& t) {
     nlohmann::json j = nlohmann::json::object();
@@ -1582,6 +1828,7 @@ class SqliteStore::Tx final : public StoreTx {
   std::unordered_map<Id, std::string> key_cache_;
   std::unordered_map<Id, std::string> track_key_cache_;
   std::unordered_map<Id, std::string> learning_key_cache_;
+  std::unordered_map<Id, std::string> flag_key_cache_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

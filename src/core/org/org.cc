@@ -21,6 +21,8 @@ std::string_view RoleName(Role r) {
     case Role::kInvestigator: return "investigator";
     case Role::kVikTeamChief: return "vik_team_chief";
     case Role::kManager: return "manager";
+    case Role::kMonitoringAnalyst: return "monitoring_analyst";
+    case Role::kPrivacyOfficer: return "privacy_officer";
   }
   return "unknown";
 }
@@ -41,6 +43,8 @@ std::string_view RoleLabelNl(Role r) {
     case Role::kInvestigator: return "Onderzoeker VIK";
     case Role::kVikTeamChief: return "Teamchef VIK";
     case Role::kManager: return "Leidinggevende";
+    case Role::kMonitoringAnalyst: return "Monitoringanalist";
+    case Role::kPrivacyOfficer: return "Privacyfunctionaris";
   }
   return "Onbekend";
 }
@@ -50,7 +54,7 @@ const std::vector<Role>& AllRoles() {
       Role::kEmployee,        Role::kIntegrityAdvisor, Role::kCoordinator,       Role::kCompetentAuthority,
       Role::kAdmin,           Role::kAuditor,          Role::kCounsellor,        Role::kCentralCounsellor,
       Role::kCommitteeMember, Role::kCommitteeChair,   Role::kTriageOfficer,     Role::kInvestigator,
-      Role::kVikTeamChief,    Role::kManager};
+      Role::kVikTeamChief,    Role::kManager,          Role::kMonitoringAnalyst, Role::kPrivacyOfficer};
   return kAll;
 }
 

@@ -30,6 +30,9 @@ enum class Role {
   kInvestigator,        // onderzoeker VIK
   kVikTeamChief,        // teamchef VIK
   kManager,             // leidinggevende (line manager, P-zorg)
+  // Protective Monitoring (DOMAIN §6, issue 6).
+  kMonitoringAnalyst,   // monitoringanalist: reviews flags and trends
+  kPrivacyOfficer,      // privacyfunctionaris: one of two approvers of a pseudonym resolution
 };
 
 // Stable name used in the database and the API, e.g. "vpi".

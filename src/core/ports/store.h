@@ -17,6 +17,7 @@
 #include "core/cases/lmm_case.h"
 #include "core/cases/track_case.h"
 #include "core/learning/learning_case.h"
+#include "core/monitoring/governance.h"
 #include "core/org/org.h"
 
 namespace waarborg {
@@ -387,6 +388,32 @@ class StoreTx {
   // The name of every person in the organisation (for the learning-case
   // checker).
   virtual std::vector<std::string> ListPersonNames() = 0;
+
+  // --- Protective Monitoring governance (issue 6; core/monitoring) ---
+  // The mode switches, oldest first (empty: never switched, trend mode).
+  virtual std::vector<monitoring::ModeChange> ListModeChanges() = 0;
+  virtual absl::Status AppendModeChange(const monitoring::ModeChange& c) = 0;
+  // Inserts `f` (id assigned, version 1). Evidence is encrypted at rest.
+  virtual absl::StatusOr<Id> InsertFlag(monitoring::Flag& f) = 0;
+  virtual absl::StatusOr<monitoring::Flag> GetFlag(Id id) = 0;
+  // Writes status, note, reviewer, review time and VIK case when the stored
+  // version is `expected_version`, and sets it one higher; Aborted otherwise.
+  virtual absl::Status UpdateFlag(const monitoring::Flag& f, std::int64_t expected_version) = 0;
+  // Flags with `status` (all when nullopt), newest day first, at most `limit`.
+  virtual std::vector<monitoring::Flag> ListFlags(std::optional<monitoring::FlagStatus> status, int limit) = 0;
+  virtual absl::Status InsertExplainedPattern(const monitoring::ExplainedPattern& p) = 0;
+  virtual bool IsPatternExplained(std::string_view user, std::string_view rule, std::string_view subject) = 0;
+  // Replaces the trend cells of `day` by `cells`.
+  virtual absl::Status ReplaceTrendCells(std::int64_t day, const std::vector<monitoring::TrendCell>& cells) = 0;
+  // Cells of days in [from_day, to_day].
+  virtual std::vector<monitoring::TrendCell> ListTrendCells(std::int64_t from_day, std::int64_t to_day) = 0;
+  virtual absl::StatusOr<Id> InsertResolution(monitoring::Resolution& r) = 0;
+  virtual absl::StatusOr<monitoring::Resolution> GetResolution(Id id) = 0;
+  // Writes approvers, state, decision time and refusal when the stored
+  // version is `expected_version`, and sets it one higher; Aborted otherwise.
+  virtual absl::Status UpdateResolution(const monitoring::Resolution& r, std::int64_t expected_version) = 0;
+  // Requests of a flag (flag_id > 0) or every request still open (flag_id 0).
+  virtual std::vector<monitoring::Resolution> ListResolutions(Id flag_id) = 0;
 
   // --- audit trail ---
   // Appends `e`, filling seq, prev_hash and hash (chained to the last event).
