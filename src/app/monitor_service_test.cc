@@ -111,7 +111,7 @@ class MonitorServiceTest : public ::testing::Test {
   }
 
   std::string dir_;
-  FakeClock clock_{1'790'000'000};
+  FakeClock clock_{1'790'000'000'000};  // ms: 2026-09-21
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<TrackService> tracks_;
   std::unique_ptr<MonitorService> svc_;

@@ -101,10 +101,14 @@ absl::StatusOr<std::string> SeedDemo(Store& store, app::LmmService& lmm, app::Re
         {"onderzoeker", {Role::kEmployee, Role::kInvestigator}, "Noor Yilmaz", "Onderzoeker VIK"},
         {"teamchef-vik", {Role::kEmployee, Role::kVikTeamChief}, "Erik Dijkstra", "Teamchef VIK"},
         {"leidinggevende", {Role::kEmployee, Role::kManager}, "Linda Mulder", "Teamchef"},
+        // Protective Monitoring (issue 6): the analyst, and the privacy
+        // officer who with the VIK team chief approves a resolution.
+        {"analist", {Role::kEmployee, Role::kMonitoringAnalyst}, "Bram Smit", "Monitoringanalist"},
+        {"privacy", {Role::kEmployee, Role::kPrivacyOfficer}, "Yvonne de Haan", "Privacyfunctionaris"},
     };
     const Id teams_for[] = {ids.teams[16], ids.teams[4],  ids.teams[24], ids.teams[32], ids.teams[40], 0,
                             ids.teams[44], ids.teams[48], ids.teams[17], ids.teams[18], ids.teams[45],
-                            ids.teams[20], ids.teams[28], ids.teams[29], ids.teams[5]};
+                            ids.teams[20], ids.teams[28], ids.teams[29], ids.teams[5],  ids.teams[30], ids.teams[31]};
     int i = 0;
     for (const auto& d : demo) {
       Id person = 0;
@@ -319,7 +323,8 @@ std::vector<DemoLogin> DemoLogins(Store& store) {
   std::vector<DemoLogin> out;
   (void)store.Transact([&](StoreTx& tx) {
     for (const char* u : {"employee", "vpi1", "vpi2", "vpi3", "coordinator", "authority", "admin", "auditor", "vp",
-                          "cvp", "voorzitter-kc", "triagist", "onderzoeker", "teamchef-vik", "leidinggevende"}) {
+                          "cvp", "voorzitter-kc", "triagist", "onderzoeker", "teamchef-vik", "leidinggevende", "analist",
+                          "privacy"}) {
       auto a = tx.FindAccountByUsername(u);
       if (!a.ok()) continue;
       std::string label;

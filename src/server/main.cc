@@ -33,7 +33,9 @@
 #include "app/track_service.h"
 #include "app/lmm_service.h"
 #include "app/org_service.h"
+#include "monitor/pseudonym.h"
 #include "server/demo_seed.h"
+#include "server/monitor_setup.h"
 #include "server/system_clock.h"
 #include "core/common/strings.h"
 
@@ -154,6 +156,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(2, 100000));
   serve->add_option("--learning-period", learning_period, "Leercasussen: datums worden kwartaal, seizoen of jaar")
       ->check(CLI::IsMember({"kwartaal", "seizoen", "jaar"}));
+
+  // Protective Monitoring (issue 6): the user directory pseudonyms are
+  // resolved against (default DATAMAP/monitor_staff.tsv).
+  std::string monitor_staff;
+  serve->add_option("--monitor-staff", monitor_staff,
+                    "Monitoring: gebruikerslijst van de bronsystemen (gebruikersnummer, tab, naam, tab, eenheid)");
 
   auto* migrate = cli.add_subcommand("migrate", "Maak of migreer de database");
   migrate->add_option("--data", data_dir, "Datamap");
@@ -351,6 +359,27 @@ int main(int argc, char** argv) {
   // The annual and management reports, from the dashboard's facts (issue 5 §4).
   app::AnnualReportService reports(store, clock, tracks, dashboard);
   services.reports = &reports;
+  // Protective Monitoring (issue 6): the key that makes pseudonyms lives
+  // beside the database, never in it; the directory resolves them.
+  auto monitor_key = LoadOrCreateMonitorKey((std::filesystem::path(data_dir) / "monitor.key").string());
+  if (!monitor_key.ok()) return Fail(monitor_key.status());
+  auto pseudonyms = monitor::Pseudonymizer::Create(*monitor_key);
+  if (!pseudonyms.ok()) return Fail(pseudonyms.status());
+  if (monitor_staff.empty()) monitor_staff = (std::filesystem::path(data_dir) / "monitor_staff.tsv").string();
+  const bool seed_monitoring = demo && !demo_receipt.empty();
+  if (seed_monitoring)
+    if (auto st = WriteMonitorDirectory(monitor_staff, DemoMonitoringDirectory(*monitor_key)); !st.ok()) return Fail(st);
+  auto monitor_directory = LoadMonitorDirectory(monitor_staff);
+  if (!monitor_directory.ok()) return Fail(monitor_directory.status());
+  app::MonitorService monitor_service(
+      store, clock, track_service, [p = *pseudonyms](std::string_view id) { return p.Of(id); },
+      std::move(*monitor_directory));
+  if (seed_monitoring) {
+    auto flags = SeedDemoMonitoring(store, monitor_service, *monitor_key, clock.Now());
+    if (!flags.ok()) return Fail(flags.status());
+    spdlog::info(R"({{"msg":"demo monitoring seeded","flags":{}}})", *flags);
+  }
+  services.monitor = &monitor_service;
   services.chromium = chromium;
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));

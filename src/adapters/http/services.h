@@ -13,6 +13,7 @@
 #include "app/reporter_channel.h"
 #include "app/learning_service.h"
 #include "app/lmm_service.h"
+#include "app/monitor_service.h"
 #include "app/org_service.h"
 #include "app/track_service.h"
 #include "core/ports/clock.h"
@@ -42,6 +43,8 @@ struct Services {
   app::LearningService* learning = nullptr;
   // The annual and management reports (/rapportage); null in tests that need none.
   app::AnnualReportService* reports = nullptr;
+  // Protective Monitoring (/monitoring); null in tests that need none.
+  app::MonitorService* monitor = nullptr;
   // The browser that prints a report to PDF (adapters/report/pdf.h).
   std::string chromium = "/usr/bin/chromium";
 };

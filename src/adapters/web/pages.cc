@@ -17,6 +17,7 @@ std::vector<http::Route> PageRoutes(http::Services& s) {
   AddDashboardRoutes(w, out);
   AddLearningRoutes(w, out);
   AddReportRoutes(w, out);
+  AddMonitorRoutes(w, out);
   AddCaseRoutes(w, out);
   AddOtherRoutes(w, out);
   AddAdminRoutes(w, out);

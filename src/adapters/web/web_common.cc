@@ -84,6 +84,8 @@ std::vector<NavItem> NavFor(const Actor& a) {
     nav.push_back({"/rapportage", "nav_reports"});
     break;
   }
+  // Protective Monitoring (issue 6): trends, the review queue, resolutions.
+  if (app::MonitorService::MaySeeMonitoring(a)) nav.push_back({"/monitoring", "nav_monitoring"});
   if (a.Has(Role::kAuditor)) nav.push_back({"/audit", "nav_audit"});
   if (a.Has(Role::kAdmin) || a.Has(Role::kCoordinator)) nav.push_back({"/beheer", "nav_admin"});
   return nav;
@@ -114,6 +116,12 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
     SetIf(user, "roles", roles);
     user.set("csrf", ctx->session.csrf_token);
     d.set("user", user);
+    // The monitoring's mode on every screen of those who work with it.
+    if (w.s.monitor && app::MonitorService::MaySeeMonitoring(ctx->actor)) {
+      Data mode;
+      mode.set("label", std::string(monitoring::ModeLabelNl(w.s.monitor->CurrentMode())));
+      d.set("monitor_mode", mode);
+    }
     for (auto& item : NavFor(ctx->actor)) {
       Data n;
       n.set("href", item.href);
@@ -123,7 +131,8 @@ Data BaseData(const Web& w, const http::HttpRequest& req, const app::AuthContext
                       req.path != "/meldingen/nieuw") ||
                      (item.href == "/zaken" && req.path.rfind("/zaken/", 0) == 0) ||
                      (item.href == "/leercasussen" && req.path.rfind("/leercasussen/", 0) == 0) ||
-                     (item.href == "/rapportage" && req.path.rfind("/rapportage/", 0) == 0);
+                     (item.href == "/rapportage" && req.path.rfind("/rapportage/", 0) == 0) ||
+                     (item.href == "/monitoring" && req.path.rfind("/monitoring/", 0) == 0);
       n.set("current", current);
       nav.push_back(n);
     }
@@ -142,7 +151,7 @@ http::HttpResponse HtmlPage(const Web& w, const http::HttpRequest& req, const ap
                             int status, const std::string& tmpl, const std::string& title, Data data) {
   Data base = BaseData(w, req, ctx, title);
   // Merge: page data wins over base data.
-  for (const char* k : {"title", "lang", "user", "nav", "other_lang", "other_lang_label", "here"}) {
+  for (const char* k : {"title", "lang", "user", "nav", "other_lang", "other_lang_label", "here", "monitor_mode"}) {
     if (data.get(k) == nullptr) {
       if (const Data* v = base.get(k)) data.set(k, *v);
     }

@@ -101,6 +101,8 @@ http::HttpResponse TrackCasePageWithError(const Web& w, const http::HttpRequest&
                                           const Form* posted);
 // The annual and management reports (report_pages.cc): /rapportage.
 void AddReportRoutes(const Web& w, std::vector<http::Route>& out);
+// Protective Monitoring (monitor_pages.cc): /monitoring.
+void AddMonitorRoutes(const Web& w, std::vector<http::Route>& out);
 
 }  // namespace waarborg::web
 

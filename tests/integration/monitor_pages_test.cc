@@ -1,0 +1,210 @@
+// Protective Monitoring through the pages (issue 6 §6, §10), with HTML forms
+// only, on the demo's monitoring (a synthetic organisation whose last three
+// weeks ran through the engine; the admin switched to detection mode a week
+// ago): the mode on every screen, the trend view with small counts hidden,
+// the analyst's queue and a flag's evidence, a review that hands the flag to
+// VIK triage, and the two-person resolution of its pseudonym. A server of
+// its own per test, so its log-ins do not meet the one-time codes of others.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "harness.h"
+#include "html_forms.h"
+
+namespace waarborg::testing {
+namespace {
+
+class MonitorPages : public ::testing::Test {
+ protected:
+  // A server per test: each logs in the same people, and a one-time code
+  // is accepted once.
+  void SetUp() override { server_ = new Server(); }
+  void TearDown() override {
+    delete server_;
+    server_ = nullptr;
+  }
+  static Browser LoggedIn(const std::string& user) {
+    Browser b(*server_, user);
+    auto ok = b.LogIn();
+    EXPECT_TRUE(ok) << ok.message();
+    return b;
+  }
+  static std::string Page(const Browser& b, const std::string& path, int status = 200) {
+    Response r = b.Get(path);
+    EXPECT_EQ(r.status, status) << b.user() << " GET " << path << "\n" << r.body;
+    if (status == 200) {
+      EXPECT_TRUE(LooksLikeAPage(r)) << path;
+    }
+    return r.body;
+  }
+  // The first open flag's URL in the analyst's queue.
+  static std::string FirstFlag(const Browser& analyst, int skip = 0) {
+    const std::string queue = Page(analyst, "/monitoring/signalen");
+    std::string::const_iterator from = queue.begin();
+    std::smatch m;
+    for (int i = 0; i <= skip; ++i) {
+      if (!std::regex_search(from, queue.end(), m, std::regex("href=\"(/monitoring/signalen/[0-9]+)\""))) return "";
+      from = m[0].second;
+    }
+    return m[1].str();
+  }
+  static inline Server* server_ = nullptr;
+};
+
+TEST_F(MonitorPages, TheModeIsOnEveryScreenAndOnlyTheAdminSwitchesIt) {
+  Browser analyst = LoggedIn("analist");
+  Browser admin = LoggedIn("admin");
+  Browser employee = LoggedIn("employee");
+  ASSERT_FALSE(HasFailure());
+  for (const char* path : {"/start", "/monitoring", "/leercasussen"})
+    EXPECT_TRUE(Contains(Page(analyst, path), "id=\"monitoring-modus\"")) << path;
+  EXPECT_TRUE(Contains(Page(analyst, "/start"), "Detectiemodus"));
+  EXPECT_FALSE(Contains(Page(employee, "/start"), "monitoring-modus"));
+  EXPECT_FALSE(Contains(Page(employee, "/start"), "href=\"/monitoring\""));
+  Page(employee, "/monitoring", 403);
+  Page(employee, "/monitoring/signalen", 403);
+
+  // The analyst sees the history, without a form to switch.
+  std::string mode = Page(analyst, "/monitoring/modus");
+  EXPECT_TRUE(Contains(mode, "OR-besluit 2026-17 (demo)")) << mode;
+  EXPECT_TRUE(FormWith(mode, "id=\"omschakelen\"").empty());
+  // The admin switches back to trend mode; a decision reference is required.
+  std::string page = Page(admin, "/monitoring/modus");
+  std::string form = FormWith(page, "id=\"omschakelen\"");
+  ASSERT_FALSE(form.empty()) << page;
+  EXPECT_EQ(InputValue(form, "modus"), "trend");
+  Response refused = admin.Post("/monitoring/modus", {{"csrf", InputValue(form, "csrf")}, {"modus", "trend"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "kenmerk van het besluit")) << refused.body;
+  EXPECT_EQ(
+      analyst.Post("/monitoring/modus", {{"csrf", InputValue(form, "csrf")}, {"modus", "trend"}, {"besluit", "x"}})
+          .status,
+      403);
+  Response switched = admin.Post(
+      "/monitoring/modus", {{"csrf", InputValue(form, "csrf")}, {"modus", "trend"}, {"besluit", "OR-besluit 2027-02"}});
+  EXPECT_EQ(switched.status, 303) << switched.body;
+  // In trend mode the analyst's queue holds no individual flag.
+  std::string queue = Page(analyst, "/monitoring/signalen");
+  EXPECT_TRUE(Contains(queue, "id=\"trendmodus\"")) << queue;
+  EXPECT_FALSE(Contains(queue, "/monitoring/signalen/"));
+  EXPECT_TRUE(Contains(Page(analyst, "/start"), "Trendmodus"));
+  // Back to detection for the other tests.
+  page = Page(admin, "/monitoring/modus");
+  form = FormWith(page, "id=\"omschakelen\"");
+  EXPECT_EQ(admin
+                .Post("/monitoring/modus",
+                      {{"csrf", InputValue(form, "csrf")}, {"modus", "detectie"}, {"besluit", "OR-besluit 2027-03"}})
+                .status,
+            303);
+}
+
+TEST_F(MonitorPages, TrendViewHidesSmallCounts) {
+  Browser privacy = LoggedIn("privacy");
+  ASSERT_FALSE(HasFailure());
+  const std::string page = Page(privacy, "/monitoring");
+  EXPECT_TRUE(Contains(page, "id=\"trend-eenheid\"")) << page;
+  // Every figure shown is at least 5, or hidden as x.
+  std::smatch m;
+  const std::string table = page.substr(page.find("id=\"trend-eenheid\""));
+  std::string::const_iterator from = table.begin();
+  int cells = 0;
+  while (
+      std::regex_search(from, table.cend(), m, std::regex("<td class=\"utrecht-table__cell wb-num\">([^<]*)</td>"))) {
+    const std::string v = m[1].str();
+    if (v != "x") {
+      EXPECT_TRUE(v == "0" || std::stoi(v) >= 5) << v;
+    }
+    ++cells;
+    from = m[0].second;
+  }
+  EXPECT_GT(cells, 0);
+  // The privacy officer has no queue.
+  Page(privacy, "/monitoring/signalen", 403);
+}
+
+TEST_F(MonitorPages, AnalystHandsAFlagToVikAndTwoOthersResolveItsPseudonym) {
+  Browser analyst = LoggedIn("analist");
+  Browser privacy = LoggedIn("privacy");
+  Browser vik = LoggedIn("teamchef-vik");
+  ASSERT_FALSE(HasFailure());
+  const std::string flag_url = FirstFlag(analyst);
+  ASSERT_FALSE(flag_url.empty()) << Page(analyst, "/monitoring/signalen");
+  std::string page = Page(analyst, flag_url);
+  EXPECT_TRUE(Contains(page, "id=\"bewijs\""));
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page, m, std::regex("<code id=\"pseudoniem\">(u[0-9a-f]{16})</code>"))) << page;
+  const std::string pseudonym = m[1].str();
+  // Nobody's name is on the flag.
+  EXPECT_FALSE(Contains(page, "medewerker-"));
+
+  // A review without an explanation is refused at its form.
+  std::string review = FormWith(page, "id=\"beoordeling\"");
+  ASSERT_FALSE(review.empty()) << page;
+  Response refused = analyst.Post(
+      flag_url + "/beoordeling",
+      {{"csrf", InputValue(review, "csrf")}, {"version", InputValue(review, "version")}, {"uitkomst", "vik"}});
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_TRUE(Contains(refused.body, "href=\"#beoordeling\"")) << refused.body;
+  Response handed = analyst.Post(flag_url + "/beoordeling", {{"csrf", InputValue(review, "csrf")},
+                                                             {"version", InputValue(review, "version")},
+                                                             {"uitkomst", "vik"},
+                                                             {"toelichting", "Opzoekingen passen bij een lek."}});
+  ASSERT_EQ(handed.status, 303) << handed.body;
+  page = Page(analyst, flag_url);
+  ASSERT_TRUE(std::regex_search(page, m,
+                                std::regex("id=\"vik-zaak\">[^<]*<a class=\"utrecht-link\" href=\"(/zaken/[0-9]+)\">")))
+      << page;
+  // VIK's team chief finds the triage case, under the pseudonym.
+  const std::string vik_case = Page(vik, m[1].str());
+  EXPECT_TRUE(Contains(vik_case, pseudonym)) << vik_case;
+
+  // Resolution: asked with a reason, approved by two others.
+  std::string ask = FormWith(page, "id=\"herleiding\"");
+  ASSERT_FALSE(ask.empty()) << page;
+  Response asked = analyst.Post(flag_url + "/herleiding",
+                                {{"csrf", InputValue(ask, "csrf")}, {"reden", "Nodig voor de triage door VIK."}});
+  ASSERT_EQ(asked.status, 303) << asked.body;
+  const std::string resolution_url = Location(asked);
+  std::string res = Page(analyst, resolution_url);
+  EXPECT_TRUE(FormWith(res, "/goedkeuren").empty()) << "the requester does not approve";
+  EXPECT_TRUE(Contains(Page(privacy, "/monitoring/herleidingen"), resolution_url));
+  // The approver may look at the flag while the request is open.
+  EXPECT_TRUE(Contains(Page(privacy, flag_url), "id=\"bewijs\""));
+  res = Page(privacy, resolution_url);
+  std::string approve = FormWith(res, "/goedkeuren");
+  ASSERT_FALSE(approve.empty()) << res;
+  EXPECT_EQ(privacy
+                .Post(resolution_url + "/goedkeuren",
+                      {{"csrf", InputValue(approve, "csrf")}, {"version", InputValue(approve, "version")}})
+                .status,
+            303);
+  // One approval: nothing to show yet; the same person cannot approve twice.
+  EXPECT_TRUE(FormWith(Page(analyst, resolution_url), "/tonen").empty());
+  EXPECT_TRUE(FormWith(Page(privacy, resolution_url), "/goedkeuren").empty());
+  res = Page(vik, resolution_url);
+  approve = FormWith(res, "/goedkeuren");
+  ASSERT_FALSE(approve.empty()) << res;
+  EXPECT_EQ(vik.Post(resolution_url + "/goedkeuren",
+                     {{"csrf", InputValue(approve, "csrf")}, {"version", InputValue(approve, "version")}})
+                .status,
+            303);
+  // Only the requester sees who it is, on request.
+  res = Page(analyst, resolution_url);
+  std::string show = FormWith(res, "/tonen");
+  ASSERT_FALSE(show.empty()) << res;
+  EXPECT_EQ(privacy.Post(resolution_url + "/tonen", {{"csrf", InputValue(show, "csrf")}}).status, 403);
+  Response shown = analyst.Post(resolution_url + "/tonen", {{"csrf", InputValue(show, "csrf")}});
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  ASSERT_TRUE(std::regex_search(shown.body, m,
+                                std::regex("id=\"herleid\"><p class=\"utrecht-paragraph\"><strong>([^<]+)</strong> "
+                                           "\\(gebruikersnummer (medewerker-[0-9]+)")))
+      << shown.body;
+  // The name appears nowhere else: not on the resolution page itself.
+  EXPECT_FALSE(Contains(Page(analyst, resolution_url), m[2].str()));
+  EXPECT_FALSE(Contains(Page(privacy, resolution_url), m[2].str()));
+}
+
+}  // namespace
+}  // namespace waarborg::testing
