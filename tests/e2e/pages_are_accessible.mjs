@@ -373,6 +373,39 @@ try {
     await context.close();
   }
 
+  // Protective Monitoring (issue 6 §10): the analyst's trend view, queue,
+  // a flag with its review form with an error, the request for resolution;
+  // the privacy officer's list of requests and a request to decide on.
+  {
+    const context = await login(base, 'analist');
+    await visit(base, '/monitoring', '/monitoring (analist)');
+    await visit(base, '/monitoring/signalen', '/monitoring/signalen (analist)');
+    await submit('#signalen tbody a');
+    assert(/^\/monitoring\/signalen\/\d+$/.test(pathOf(page)), `a flag opens (at ${page.url()})`);
+    await check('/monitoring/signalen/:id (analist)');
+    await submit('#beoordeling button[type=submit]');
+    assert(await page.isVisible('[role=alert]'), 'a review without an outcome shows the error summary');
+    await check('/monitoring/signalen/:id (analist, met foutmelding)');
+    await page.fill('#reden', 'Nodig voor een gesprek met de teamchef.');
+    await submit('#herleiding button[type=submit]');
+    assert(/^\/monitoring\/herleidingen\/\d+$/.test(pathOf(page)), `a request opens (at ${page.url()})`);
+    await check('/monitoring/herleidingen/:id (analist)');
+    await visit(base, '/monitoring/modus', '/monitoring/modus (analist)');
+    await context.close();
+  }
+  {
+    const context = await login(base, 'privacy');
+    await visit(base, '/monitoring/herleidingen', '/monitoring/herleidingen (privacyfunctionaris)');
+    await submit('#herleidingen tbody a');
+    await check('/monitoring/herleidingen/:id (privacyfunctionaris, te beslissen)');
+    await context.close();
+  }
+  {
+    const context = await login(base, 'admin');
+    await visit(base, '/monitoring/modus', '/monitoring/modus (beheerder)');
+    await context.close();
+  }
+
   log(`${checked} page states checked`);
   if (findings.length) {
     failed = true;
