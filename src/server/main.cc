@@ -27,17 +27,18 @@
 #include "app/auth_service.h"
 #include "app/identity_vault.h"
 #include "app/learning_service.h"
+#include "app/lmm_service.h"
 #include "app/mail_notifier.h"
+#include "app/org_service.h"
 #include "app/reporter_channel.h"
 #include "app/retention.h"
 #include "app/track_service.h"
-#include "app/lmm_service.h"
-#include "app/org_service.h"
+#include "core/common/strings.h"
 #include "monitor/pseudonym.h"
+#include "monitor/side_tables.h"
 #include "server/demo_seed.h"
 #include "server/monitor_setup.h"
 #include "server/system_clock.h"
-#include "core/common/strings.h"
 
 namespace fs = std::filesystem;
 using namespace waarborg;
@@ -141,18 +142,21 @@ int main(int argc, char** argv) {
   std::int64_t mail_interval_ms = 5000;
   serve->add_option("--smtp-url", smtp_url, "Mailserver voor e-mailberichten: smtp://host:poort of smtps://host:poort");
   serve->add_option("--mail-from", mail_from, "Afzender van e-mailberichten, bv. \"Waarborg <waarborg@example.nl>\"");
-  serve->add_option("--public-url", public_url, "Adres waarop mensen Waarborg bereiken (standaard http://localhost:POORT)");
+  serve->add_option("--public-url", public_url,
+                    "Adres waarop mensen Waarborg bereiken (standaard http://localhost:POORT)");
   serve->add_option("--smtp-starttls", starttls, "STARTTLS bij smtp://: none, try of required")
       ->check(CLI::IsMember({"none", "try", "required"}));
-  serve->add_option("--smtp-user", smtp_user, "Gebruikersnaam bij de mailserver (wachtwoord in WAARBORG_SMTP_PASSWORD)");
+  serve->add_option("--smtp-user", smtp_user,
+                    "Gebruikersnaam bij de mailserver (wachtwoord in WAARBORG_SMTP_PASSWORD)");
   serve->add_option("--mail-interval-ms", mail_interval_ms, "Hoe vaak de uitgaande e-mail wordt verwerkt (ms)")
       ->check(CLI::Range(static_cast<std::int64_t>(50), static_cast<std::int64_t>(3'600'000)));
 
   // Learning cases (issue 5 §5): a unit with fewer staff is not named.
   int learning_min_staff = 50;
   std::string learning_period = "kwartaal";
-  serve->add_option("--learning-min-staff", learning_min_staff,
-                    "Leercasussen: een eenheid met minder medewerkers wordt niet genoemd (standaard 50)")
+  serve
+      ->add_option("--learning-min-staff", learning_min_staff,
+                   "Leercasussen: een eenheid met minder medewerkers wordt niet genoemd (standaard 50)")
       ->check(CLI::Range(2, 100000));
   serve->add_option("--learning-period", learning_period, "Leercasussen: datums worden kwartaal, seizoen of jaar")
       ->check(CLI::IsMember({"kwartaal", "seizoen", "jaar"}));
@@ -172,7 +176,8 @@ int main(int argc, char** argv) {
   audit->require_subcommand(1);
 
   auto* retention = cli.add_subcommand("retention", "Bewaartermijnen");
-  auto* retention_run = retention->add_subcommand("run", "Vernietig nu de meldingen waarvan de bewaartermijn is verstreken");
+  auto* retention_run =
+      retention->add_subcommand("run", "Vernietig nu de meldingen waarvan de bewaartermijn is verstreken");
   retention_run->add_option("--data", data_dir, "Datamap");
   retention->require_subcommand(1);
 
@@ -241,8 +246,8 @@ int main(int argc, char** argv) {
       std::cout << "Audittrail intact: " << report->events_checked << " gebeurtenissen gecontroleerd.\n";
       return 0;
     }
-    std::cout << "Audittrail GEBROKEN bij gebeurtenis " << report->first_broken_seq << ": " << report->reason
-              << " (" << report->events_checked << " gebeurtenissen gelezen).\n";
+    std::cout << "Audittrail GEBROKEN bij gebeurtenis " << report->first_broken_seq << ": " << report->reason << " ("
+              << report->events_checked << " gebeurtenissen gelezen).\n";
     return 2;
   }
   if (*demo_code || *demo_secret) {
@@ -341,8 +346,9 @@ int main(int argc, char** argv) {
   {
     const auto started = std::chrono::steady_clock::now();
     if (auto st = dashboard.Load(); !st.ok()) return Fail(st);
-    spdlog::info(R"({{"msg":"dashboard loaded","facts":{},"ms":{}}})", dashboard.FactCount(),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+    spdlog::info(
+        R"({{"msg":"dashboard loaded","facts":{},"ms":{}}})", dashboard.FactCount(),
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
   }
   dashboard.StartFollowing(std::chrono::milliseconds(200));
   learning::Policy learning_policy;
@@ -353,8 +359,18 @@ int main(int argc, char** argv) {
   app::LearningService learning_service(store, clock, tracks, learning_policy);
   if (demo && !demo_receipt.empty())
     if (auto st = SeedDemoLearning(store, track_service); !st.ok()) return Fail(st);
-  http::Services services{store, clock, auth, lmm, audit_service, org, channel, vault,
-                          web_dir.empty() ? DefaultWebDir() : web_dir, &tracks, &track_service, &dashboard,
+  http::Services services{store,
+                          clock,
+                          auth,
+                          lmm,
+                          audit_service,
+                          org,
+                          channel,
+                          vault,
+                          web_dir.empty() ? DefaultWebDir() : web_dir,
+                          &tracks,
+                          &track_service,
+                          &dashboard,
                           &learning_service};
   // The annual and management reports, from the dashboard's facts (issue 5 §4).
   app::AnnualReportService reports(store, clock, tracks, dashboard);
@@ -366,24 +382,39 @@ int main(int argc, char** argv) {
   auto pseudonyms = monitor::Pseudonymizer::Create(*monitor_key);
   if (!pseudonyms.ok()) return Fail(pseudonyms.status());
   if (monitor_staff.empty()) monitor_staff = (std::filesystem::path(data_dir) / "monitor_staff.tsv").string();
-  const bool seed_monitoring = demo && !demo_receipt.empty();
-  if (seed_monitoring)
-    if (auto st = WriteMonitorDirectory(monitor_staff, DemoMonitoringDirectory(*monitor_key)); !st.ok()) return Fail(st);
+  const std::filesystem::path side_tables = std::filesystem::path(data_dir) / "monitor";
+  std::optional<DemoMonitoringData> demo_monitoring;
+  if (demo && !demo_receipt.empty()) {
+    auto made = MakeDemoMonitoring(*monitor_key, clock.Now(), side_tables);
+    if (!made.ok()) return Fail(made.status());
+    if (auto st = WriteMonitorDirectory(monitor_staff, made->directory); !st.ok()) return Fail(st);
+    demo_monitoring = std::move(*made);
+  }
   auto monitor_directory = LoadMonitorDirectory(monitor_staff);
   if (!monitor_directory.ok()) return Fail(monitor_directory.status());
   app::MonitorService monitor_service(
       store, clock, track_service, [p = *pseudonyms](std::string_view id) { return p.Of(id); },
       std::move(*monitor_directory));
-  if (seed_monitoring) {
-    auto flags = SeedDemoMonitoring(store, monitor_service, *monitor_key, clock.Now());
+  // The engine over the side tables of DATA/monitor/ (staff, subjects, cases,
+  // dispatches as the source systems deliver them), fed by the batch endpoint.
+  monitor::Context monitor_context;
+  const monitor::SideTableStats side = monitor::LoadSideTables(side_tables, *pseudonyms, monitor_context);
+  spdlog::info(R"({{"msg":"monitor side tables","staff":{},"subjects":{},"cases":{},"dispatches":{},"malformed":{}}})",
+               side.staff, side.subjects, side.cases, side.dispatches, side.malformed);
+  MonitorFeed monitor_feed(std::move(monitor_context), *pseudonyms, monitor_service);
+  if (demo_monitoring) {
+    auto flags = ReplayDemoMonitoring(store, monitor_service, monitor_feed, std::move(*demo_monitoring));
     if (!flags.ok()) return Fail(flags.status());
-    spdlog::info(R"({{"msg":"demo monitoring seeded","flags":{}}})", *flags);
+    spdlog::info(R"({{"msg":"demo monitoring seeded","open_flags":{}}})", *flags);
   }
+  auto source_token = LoadOrCreateSourceToken((std::filesystem::path(data_dir) / "monitor_source.token").string());
+  if (!source_token.ok()) return Fail(source_token.status());
   services.monitor = &monitor_service;
   services.chromium = chromium;
   std::vector<http::Route> routes = http::ApiRoutes(services);
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
+  routes.push_back(MonitorFeedRoute(monitor_feed, *source_token));
   http::Handler not_found = [](const http::HttpRequest& req) {
     if (req.path.rfind("/api/", 0) == 0) return http::JsonError(absl::NotFoundError("Onbekende route."));
     return http::HttpResponse{404, "text/html; charset=utf-8",
@@ -417,8 +448,8 @@ int main(int argc, char** argv) {
       for (const auto& l : DemoLogins(store)) {
         std::cerr << "  " << l.username << "  (" << l.role_label << ")";
         if (!l.totp_secret_base32.empty())
-          std::cerr << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: " << argv[0] << " demo-code --data "
-                    << data_dir << " --user " << l.username << ")";
+          std::cerr << "\n      TOTP-sleutel: " << l.totp_secret_base32 << "  (huidige code: " << argv[0]
+                    << " demo-code --data " << data_dir << " --user " << l.username << ")";
         std::cerr << "\n";
       }
       if (!demo_receipt.empty())

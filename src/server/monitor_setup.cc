@@ -1,15 +1,20 @@
 #include "server/monitor_setup.h"
 
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_map>
 
 #include "absl/strings/str_split.h"
 #include "adapters/crypto/sealing.h"
+#include "adapters/http/api_routes.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
 #include "monitor/pseudonym.h"
+#include "monitor/side_tables.h"
 #include "monitor/synthetic.h"
 
 namespace waarborg {
@@ -115,42 +120,142 @@ std::string Capitalised(std::string s) {
 
 }  // namespace
 
-std::vector<app::MonitorDirectoryEntry> DemoMonitoringDirectory(const std::string& key, DemoMonitoring demo) {
-  auto pseud = monitor::Pseudonymizer::Create(key);
-  if (!pseud.ok()) return {};
-  monitor::Synthetic synth(DemoConfig(demo, 0), *pseud);
+MonitorFeed::MonitorFeed(monitor::Context context, monitor::Pseudonymizer pseudonyms, app::MonitorService& service,
+                         monitor::EngineConfig config)
+    : context_(std::move(context)),
+      pseudonyms_(std::move(pseudonyms)),
+      service_(service),
+      engine_(context_, config, [this](const monitor::DayReport& r) {
+        GovernedDay g = ToGoverned(r);
+        auto recorded = service_.RecordDay(g.day, std::move(g.flags), std::move(g.cells));
+        if (recorded.ok()) {
+          ++days_recorded_;
+        } else if (record_status_.ok()) {
+          record_status_ = recorded.status();
+        }
+      }) {}
+
+monitor::EngineConfig MonitorFeed::DefaultEngineConfig() {
+  monitor::EngineConfig ec;
+  ec.scoring.mode = monitor::Mode::kDetection;
+  ec.scoring.top_k = 3;
+  return ec;
+}
+
+MonitorFeed::Batch MonitorFeed::Ingest(std::string_view json_lines) {
+  std::lock_guard lock(mu_);
+  days_recorded_ = 0;
+  record_status_ = absl::OkStatus();
+  std::istringstream in{std::string(json_lines)};
+  Batch b;
+  b.stats = parser_.ParseStream(in, [&](monitor::LookupEvent& e) {
+    pseudonyms_.Apply(e);
+    engine_.Process(e);
+  });
+  b.days_recorded = days_recorded_;
+  b.recorded = record_status_;
+  return b;
+}
+
+absl::Status MonitorFeed::Flush() {
+  std::lock_guard lock(mu_);
+  record_status_ = absl::OkStatus();
+  engine_.Flush();
+  return record_status_;
+}
+
+absl::StatusOr<std::string> LoadOrCreateSourceToken(const std::string& path) {
+  std::ifstream in(path);
+  std::string token;
+  if (in && std::getline(in, token) && token.size() >= 32) return token;
+  static constexpr char kHex[] = "0123456789abcdef";
+  token.clear();
+  for (unsigned char c : crypto::NewDataKey()) {
+    token.push_back(kHex[c >> 4]);
+    token.push_back(kHex[c & 15]);
+  }
+  std::ofstream out(path, std::ios::trunc);
+  ::chmod(path.c_str(), 0600);
+  out << token << '\n';
+  out.flush();
+  if (!out) return absl::InternalError(Cat("Kan ", path, " niet schrijven."));
+  return token;
+}
+
+http::Route MonitorFeedRoute(MonitorFeed& feed, std::string token) {
+  http::Route r;
+  r.method = "POST";
+  r.pattern = "/api/monitoring/gebeurtenissen";
+  r.max_body_bytes = 32u << 20;
+  r.handler = [&feed, token = std::move(token)](const http::HttpRequest& req) {
+    const std::string presented = req.Header("authorization");
+    const std::string expected = "Bearer " + token;
+    if (presented.size() != expected.size() || sodium_memcmp(presented.data(), expected.data(), expected.size()) != 0)
+      return http::JsonError(
+          Unauthenticated("Onbekende bron: stuur het token van de bron mee (Authorization: Bearer)."));
+    MonitorFeed::Batch b = feed.Ingest(req.body);
+    nlohmann::json set_aside = nlohmann::json::array();
+    for (const auto& m : b.stats.set_aside) set_aside.push_back({{"line", m.line_no}, {"reason", m.reason}});
+    if (!b.recorded.ok()) return http::JsonError(b.recorded);
+    http::HttpResponse resp;
+    resp.status = 200;
+    resp.content_type = "application/json";
+    resp.body = nlohmann::json{{"lines", b.stats.lines},
+                               {"parsed", b.stats.parsed},
+                               {"malformed", b.stats.malformed},
+                               {"set_aside", set_aside},
+                               {"days_recorded", b.days_recorded}}
+                    .dump();
+    return resp;
+  };
+  return r;
+}
+
+namespace {
+
+std::vector<app::MonitorDirectoryEntry> DirectoryOf(const monitor::Synthetic& synth, const monitor::Pseudonymizer& p,
+                                                    int staff) {
   std::vector<app::MonitorDirectoryEntry> out;
   static const char kInitials[] = "ABCDEFGHIJKLMNOPRSTW";
-  for (int i = 0; i < demo.staff; ++i) {
+  for (int i = 0; i < staff; ++i) {
     const std::string id = Cat("medewerker-", i);
-    const monitor::StaffMember* m = synth.context().FindStaff(pseud->Of(id));
+    const monitor::StaffMember* m = synth.context().FindStaff(p.Of(id));
     if (!m) continue;
     out.push_back({id, Cat(kInitials[i % 20], ". ", Capitalised(ReadableSurname(m->surname))), m->unit});
   }
   return out;
 }
 
-absl::StatusOr<int> SeedDemoMonitoring(Store& store, app::MonitorService& service, const std::string& key, Instant now,
-                                       DemoMonitoring demo) {
+}  // namespace
+
+absl::StatusOr<DemoMonitoringData> MakeDemoMonitoring(const std::string& key, Instant now,
+                                                      const std::filesystem::path& side_tables_dir,
+                                                      DemoMonitoring demo) {
   ASSIGN_OR_RETURN(monitor::Pseudonymizer pseud, monitor::Pseudonymizer::Create(key));
   const std::int64_t today = std::chrono::sys_days(DateInAmsterdam(now)).time_since_epoch().count();
   monitor::Synthetic synth(DemoConfig(demo, today - demo.days), pseud);
-  monitor::EngineConfig ec;
-  ec.scoring.mode = monitor::Mode::kDetection;  // the service keeps flags only in detection mode
-  ec.scoring.top_k = 3;
-  std::vector<GovernedDay> reports;
-  monitor::Engine engine(synth.context(), ec, [&](const monitor::DayReport& r) { reports.push_back(ToGoverned(r)); });
+  DemoMonitoringData data;
+  data.directory = DirectoryOf(synth, pseud, demo.staff);
+  data.trend_days = demo.days * 2 / 3;
   std::vector<monitor::LookupEvent> events;
   for (int d = 0; d < demo.days; ++d) {
     synth.GenerateDay(d, events);
-    for (auto& e : events) {
-      pseud.Apply(e);
-      engine.Process(e);
-    }
+    std::string lines;
+    for (const auto& e : events) lines += monitor::ToJsonLine(e) + "\n";
+    data.days.push_back(std::move(lines));
   }
-  engine.Flush();
+  // The tables as complete as the generator made them: then the real ids.
+  std::unordered_map<std::string, std::string> user_of;
+  for (const auto& e : data.directory) user_of.emplace(pseud.Of(e.user_id), e.user_id);
+  RETURN_IF_ERROR(monitor::WriteSideTables(synth.context(), side_tables_dir, [&](std::string_view p) {
+    auto it = user_of.find(std::string(p));
+    return it == user_of.end() ? std::string(p) : it->second;
+  }));
+  return data;
+}
 
-  // The admin who switches to detection mode two thirds in.
+absl::StatusOr<int> ReplayDemoMonitoring(Store& store, app::MonitorService& service, MonitorFeed& feed,
+                                         DemoMonitoringData data) {
   Actor admin;
   RETURN_IF_ERROR(store.Read([&](StoreTx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(Account a, tx.FindAccountByUsername("admin"));
@@ -160,18 +265,23 @@ absl::StatusOr<int> SeedDemoMonitoring(Store& store, app::MonitorService& servic
     admin.username = a.username;
     return absl::OkStatus();
   }));
-  const std::int64_t switch_day = today - demo.days / 3;
-  int flags = 0;
-  bool switched = false;
-  for (auto& r : reports) {
-    if (!switched && r.day >= switch_day) {
+  for (std::size_t d = 0; d < data.days.size(); ++d) {
+    if (static_cast<int>(d) == data.trend_days) {
+      RETURN_IF_ERROR(feed.Flush());
       RETURN_IF_ERROR(service.SwitchMode(admin, monitoring::Mode::kDetection, "OR-besluit 2026-17 (demo)"));
-      switched = true;
     }
-    ASSIGN_OR_RETURN(app::DayRecorded rec, service.RecordDay(r.day, std::move(r.flags), std::move(r.cells)));
-    flags += rec.flags_stored;
+    auto batch = feed.Ingest(data.days[d]);
+    RETURN_IF_ERROR(batch.recorded);
+    if (batch.stats.malformed) return absl::InternalError("De demo maakte onleesbare gebeurtenissen.");
+    std::string().swap(data.days[d]);
   }
-  return flags;
+  RETURN_IF_ERROR(feed.Flush());
+  int open = 0;
+  RETURN_IF_ERROR(store.Read([&](StoreTx& tx) -> absl::Status {
+    open = static_cast<int>(tx.ListFlags(monitoring::FlagStatus::kOpen, 1000).size());
+    return absl::OkStatus();
+  }));
+  return open;
 }
 
 }  // namespace waarborg

@@ -3,13 +3,18 @@
 // reports (src/monitor) to the MonitorService, and the demo's monitoring.
 #pragma once
 
+#include <filesystem>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "adapters/http/http_types.h"
 #include "app/monitor_service.h"
 #include "core/monitoring/governance.h"
 #include "core/ports/store.h"
+#include "monitor/event.h"
+#include "monitor/pseudonym.h"
 #include "monitor/scoring.h"
 
 namespace waarborg {
@@ -32,20 +37,71 @@ struct GovernedDay {
 };
 GovernedDay ToGoverned(const monitor::DayReport& report);
 
+// Events from the source systems, through the engine, into the
+// MonitorService: one engine per process over the side tables, fed in time
+// order (the HTTP batch endpoint, the demo). The engine closes a day when the
+// first event of a later day arrives (or on Flush), and the day's report is
+// recorded then. Thread-safe: batches are processed one at a time.
+class MonitorFeed {
+ public:
+  MonitorFeed(monitor::Context context, monitor::Pseudonymizer pseudonyms, app::MonitorService& service,
+              monitor::EngineConfig config = DefaultEngineConfig());
+  // The engine always scores as in detection mode: whether a flag is kept is
+  // the MonitorService's decision (it drops them in trend mode).
+  static monitor::EngineConfig DefaultEngineConfig();
+
+  struct Batch {
+    monitor::StreamStats stats;  // lines, parsed, malformed with their reasons
+    int days_recorded = 0;
+    absl::Status recorded;  // the first failure to record a day, if any
+  };
+  // JSON lines, one event each, with real user ids (pseudonymised here).
+  Batch Ingest(std::string_view json_lines);
+  // Closes the current day, if any.
+  absl::Status Flush();
+
+ private:
+  std::mutex mu_;
+  monitor::Context context_;  // before engine_, which reads it
+  monitor::Pseudonymizer pseudonyms_;
+  app::MonitorService& service_;
+  monitor::EventParser parser_;
+  int days_recorded_ = 0;
+  absl::Status record_status_;
+  monitor::Engine engine_;
+};
+
+// POST /api/monitoring/gebeurtenissen: a batch of events (JSON lines, at most
+// 32 MiB) from a source system that presents `token` as a bearer token.
+// Answers {"lines", "parsed", "malformed", "set_aside": [{"line", "reason"}],
+// "days_recorded"}; 401 without the right token.
+http::Route MonitorFeedRoute(MonitorFeed& feed, std::string token);
+// The source systems' token: `path` (made on first start, 0600).
+absl::StatusOr<std::string> LoadOrCreateSourceToken(const std::string& path);
+
 // The demo's monitoring: a synthetic organisation (src/monitor/synthetic.h)
-// of `staff` people whose look-ups of the `days` days before `now` run
-// through the engine. The first two thirds are recorded in trend mode; then
-// the demo admin switches to detection mode (decision "OR-besluit 2026-17
-// (demo)") and the rest gives flags for the analyst. Only for a database
-// that SeedDemo has just seeded.
+// of `staff` people and their look-ups of the `days` days before now, as the
+// source systems would deliver them. The first two thirds are recorded in
+// trend mode; then the demo admin switches to detection mode (decision
+// "OR-besluit 2026-17 (demo)") and the rest gives flags for the analyst.
 struct DemoMonitoring {
   int staff = 400;
   int days = 21;
 };
-// The synthetic organisation's user directory (the same under the same key).
-std::vector<app::MonitorDirectoryEntry> DemoMonitoringDirectory(const std::string& key, DemoMonitoring demo = {});
-// Runs the days through the engine into `service`; returns the flags stored.
-absl::StatusOr<int> SeedDemoMonitoring(Store& store, app::MonitorService& service, const std::string& key, Instant now,
-                                       DemoMonitoring demo = {});
+struct DemoMonitoringData {
+  std::vector<app::MonitorDirectoryEntry> directory;
+  std::vector<std::string> days;  // per day, its events as JSON lines (real user ids)
+  int trend_days = 0;             // recorded before the admin switches
+};
+// Generates the organisation and its days; writes its side tables (real user
+// ids) to `side_tables_dir`.
+absl::StatusOr<DemoMonitoringData> MakeDemoMonitoring(const std::string& key, Instant now,
+                                                      const std::filesystem::path& side_tables_dir,
+                                                      DemoMonitoring demo = {});
+// Feeds the days through `feed`, switching to detection mode as the admin
+// would; returns the flags now in the queue. Only for a database SeedDemo has
+// just seeded.
+absl::StatusOr<int> ReplayDemoMonitoring(Store& store, app::MonitorService& service, MonitorFeed& feed,
+                                         DemoMonitoringData data);
 
 }  // namespace waarborg

@@ -7,6 +7,7 @@
 // its own per test, so its log-ins do not meet the one-time codes of others.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 #include <string>
 
@@ -204,6 +205,44 @@ TEST_F(MonitorPages, AnalystHandsAFlagToVikAndTwoOthersResolveItsPseudonym) {
   // The name appears nowhere else: not on the resolution page itself.
   EXPECT_FALSE(Contains(Page(analyst, resolution_url), m[2].str()));
   EXPECT_FALSE(Contains(Page(privacy, resolution_url), m[2].str()));
+}
+
+// The HTTP batch source (issue 6 §1): a source system posts JSON lines with
+// its token; malformed lines are set aside with their reason and the rest is
+// processed; the first event of a later day closes and records the day.
+TEST_F(MonitorPages, ASourcePostsABatchAndMalformedLinesAreSetAside) {
+  std::ifstream in(server_->dir() / "monitor_source.token");
+  std::string token;
+  ASSERT_TRUE(std::getline(in, token)) << "the server made a source token";
+  const std::string path = "/api/monitoring/gebeurtenissen";
+  const std::string today = "2099-01-01", tomorrow = "2099-01-02";  // after every demo day
+  const std::string batch = "{\"time\":\"" + today +
+                            "T01:10:00Z\",\"user\":\"medewerker-3\",\"action\":\"view\","
+                            "\"query_type\":\"name\",\"subjects_opened\":[\"S5\"]}\n"
+                            "geen json\n"
+                            "{\"time\":\"" +
+                            today + "T01:11:00Z\",\"action\":\"view\",\"query_type\":\"name\"}\n";
+  EXPECT_EQ(Http(server_->port(), "POST", path, batch, {}).status, 401);
+  EXPECT_EQ(Http(server_->port(), "POST", path, batch, {{"Authorization", "Bearer " + std::string(token.size(), 'x')}})
+                .status,
+            401);
+  Response r = Http(server_->port(), "POST", path, batch, {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  EXPECT_EQ(j["lines"], 3);
+  EXPECT_EQ(j["parsed"], 1);
+  EXPECT_EQ(j["malformed"], 2);
+  ASSERT_EQ(j["set_aside"].size(), 2u);
+  EXPECT_EQ(j["set_aside"][0]["line"], 2);
+  EXPECT_EQ(j["set_aside"][1]["line"], 3);
+  EXPECT_NE(j["set_aside"][1]["reason"].get<std::string>().find("user"), std::string::npos) << r.body;
+  EXPECT_EQ(j["days_recorded"], 0);
+  // The next day's first event closes the day before.
+  const std::string next = "{\"time\":\"" + tomorrow +
+                           "T08:00:00Z\",\"user\":\"medewerker-4\",\"action\":\"search\",\"query_type\":\"plate\"}\n";
+  r = Http(server_->port(), "POST", path, next, {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["days_recorded"], 1) << r.body;
 }
 
 }  // namespace
