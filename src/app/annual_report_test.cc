@@ -15,12 +15,15 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/shipped_tracks.h"
+#include "app/app_test_support.h"
 #include "core/common/status.h"
 #include "core/dashboard/case_fact.h"
 #include "core/ports/fake_clock.h"
 
 namespace waarborg::app {
 namespace {
+
+using test_support::AddActor;
 
 Date Ymd(int y, int m, int d) {
   return Date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)},
@@ -545,12 +548,12 @@ class AnnualReportServiceTest : public ::testing::Test {
               ASSIGN_OR_RETURN(west_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, korps_}));
               ASSIGN_OR_RETURN(west_district_, tx.InsertUnit({0, "West district 1", UnitKind::kDistrict, west_}));
               ASSIGN_OR_RETURN(west_team_, tx.InsertUnit({0, "West team 1", UnitKind::kTeam, west_district_}));
-              korpschef_ = Make(tx, "korpschef", oost_team_, {Role::kCompetentAuthority});
-              coordinator_ = Make(tx, "coordinator", oost_team_, {Role::kCoordinator});
-              cvp_ = Make(tx, "cvp", oost_team_, {Role::kCentralCounsellor});
-              manager_west_ = Make(tx, "leiding-west", west_team_, {Role::kManager});
-              employee_ = Make(tx, "medewerker", oost_team_, {Role::kEmployee});
-              vik_ = Make(tx, "teamchef", oost_team_, {Role::kVikTeamChief});
+              korpschef_ = AddActor(tx, {"korpschef", oost_team_, {Role::kCompetentAuthority}});
+              coordinator_ = AddActor(tx, {"coordinator", oost_team_, {Role::kCoordinator}});
+              cvp_ = AddActor(tx, {"cvp", oost_team_, {Role::kCentralCounsellor}});
+              manager_west_ = AddActor(tx, {"leiding-west", west_team_, {Role::kManager}});
+              employee_ = AddActor(tx, {"medewerker", oost_team_, {Role::kEmployee}});
+              vik_ = AddActor(tx, {"teamchef", oost_team_, {Role::kVikTeamChief}});
               // 2025: 30 LMM reports and 30 complaints in each team.
               for (Id team : {oost_team_, west_team_})
                 for (int i = 0; i < 30; ++i) {
@@ -585,20 +588,6 @@ class AnnualReportServiceTest : public ::testing::Test {
     f.updated_at = 1000 + static_cast<Instant>(id);
     if (track == "lmm") f.answers = {{"channel", "online"}, {"reporter_category", "employee"}};
     return f;
-  }
-
-  Actor Make(StoreTx& tx, const std::string& username, Id team, std::set<Role> roles) {
-    Actor a;
-    a.person_id = *tx.InsertPerson({0, username, "Functie", "Inspecteur", team, std::nullopt});
-    Account acc;
-    acc.person_id = a.person_id;
-    acc.username = username;
-    acc.password_hash = "x";
-    acc.roles = roles;
-    a.account_id = *tx.InsertAccount(acc);
-    a.roles = roles;
-    a.username = username;
-    return a;
   }
 
   std::vector<AuditEvent> Audit(const std::string& action) {

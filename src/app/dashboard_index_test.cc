@@ -16,6 +16,7 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/shipped_tracks.h"
+#include "app/app_test_support.h"
 #include "app/dashboard_service.h"
 #include "core/common/status.h"
 #include "core/common/strings.h"
@@ -24,9 +25,13 @@
 namespace waarborg::app {
 namespace {
 
+using test_support::AddActor;
+
 constexpr Instant kMon23Nov2026 = 1'795'427'200'000;  // Monday 23 November 2026
 
-Date Ymd(int y, unsigned m, unsigned d) { return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}}; }
+Date Ymd(int y, unsigned m, unsigned d) {
+  return Date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+}
 
 // Everything a viewer gets: every table, cell and drill link, and the cases
 // behind each open state.
@@ -41,7 +46,8 @@ std::string Figures(DashboardService& dash, const Actor& a, int year) {
     out << "\n";
     for (std::size_t r = 0; r < t.row_labels.size(); ++r) {
       out << t.row_labels[r] << ":";
-      for (const auto& c : t.cells[r]) out << " " << (c.value ? std::to_string(*c.value) : "x") << "{" << c.drill << "}";
+      for (const auto& c : t.cells[r])
+        out << " " << (c.value ? std::to_string(*c.value) : "x") << "{" << c.drill << "}";
       out << "\n";
     }
   }
@@ -72,54 +78,48 @@ class DashboardIndexTest : public ::testing::Test {
     std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-dash-index-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    auto s = SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
+    auto s =
+        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
+                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
-    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(Id corps, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
-      units_.push_back(corps);
-      for (const char* name : {"Oost", "West"}) {
-        ASSIGN_OR_RETURN(Id unit, tx.InsertUnit({0, Cat("Eenheid ", name), UnitKind::kUnit, corps}));
-        units_.push_back(unit);
-        for (int d = 1; d <= 2; ++d) {
-          ASSIGN_OR_RETURN(Id district, tx.InsertUnit({0, Cat(name, " district ", d), UnitKind::kDistrict, unit}));
-          units_.push_back(district);
-          for (int t = 1; t <= 2; ++t) {
-            ASSIGN_OR_RETURN(Id team, tx.InsertUnit({0, Cat(name, " team ", d, ".", t), UnitKind::kTeam, district}));
-            units_.push_back(team);
-            for (int p = 0; p < 20; ++p)
-              RETURN_IF_ERROR(tx.InsertPerson({0, Cat("Medewerker ", p), "Agent", "Schaal 7", team, std::nullopt}).status());
-          }
-        }
-      }
-      authority_ = Make(tx, "korpschef", units_.back(), {Role::kCompetentAuthority});
-      coordinator_ = Make(tx, "coordinator", units_.back(), {Role::kCoordinator});
-      cvp_ = Make(tx, "cvp", units_.back(), {Role::kCentralCounsellor});
-      chief_ = Make(tx, "teamchef", units_.back(), {Role::kVikTeamChief});
-      manager_ = Make(tx, "leiding-oost", units_[3], {Role::kManager});  // a team of Oost: steers Oost
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(
+        store_
+            ->Transact([&](StoreTx& tx) -> absl::Status {
+              ASSIGN_OR_RETURN(Id corps, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
+              units_.push_back(corps);
+              for (const char* name : {"Oost", "West"}) {
+                ASSIGN_OR_RETURN(Id unit, tx.InsertUnit({0, Cat("Eenheid ", name), UnitKind::kUnit, corps}));
+                units_.push_back(unit);
+                for (int d = 1; d <= 2; ++d) {
+                  ASSIGN_OR_RETURN(Id district,
+                                   tx.InsertUnit({0, Cat(name, " district ", d), UnitKind::kDistrict, unit}));
+                  units_.push_back(district);
+                  for (int t = 1; t <= 2; ++t) {
+                    ASSIGN_OR_RETURN(Id team,
+                                     tx.InsertUnit({0, Cat(name, " team ", d, ".", t), UnitKind::kTeam, district}));
+                    units_.push_back(team);
+                    for (int p = 0; p < 20; ++p)
+                      RETURN_IF_ERROR(
+                          tx.InsertPerson({0, Cat("Medewerker ", p), "Agent", "Schaal 7", team, std::nullopt})
+                              .status());
+                  }
+                }
+              }
+              authority_ = AddActor(tx, {"korpschef", units_.back(), {Role::kCompetentAuthority}});
+              coordinator_ = AddActor(tx, {"coordinator", units_.back(), {Role::kCoordinator}});
+              cvp_ = AddActor(tx, {"cvp", units_.back(), {Role::kCentralCounsellor}});
+              chief_ = AddActor(tx, {"teamchef", units_.back(), {Role::kVikTeamChief}});
+              manager_ = AddActor(tx, {"leiding-oost", units_[3], {Role::kManager}});  // a team of Oost: steers Oost
+              return absl::OkStatus();
+            })
+            .ok());
   }
   void TearDown() override {
     store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  Actor Make(StoreTx& tx, const std::string& username, Id team, std::set<Role> roles) {
-    Actor a;
-    a.person_id = *tx.InsertPerson({0, username, "Functie", "Inspecteur", team, std::nullopt});
-    Account acc;
-    acc.person_id = a.person_id;
-    acc.username = username;
-    acc.password_hash = "x";
-    acc.roles = roles;
-    a.account_id = *tx.InsertAccount(acc);
-    a.roles = roles;
-    a.username = username;
-    return a;
-  }
-
   // A random fact for case `id`: any track and state, closed or open, with
   // lists of any length (none at all too), in 2025 or 2026.
   dashboard::CaseFact RandomFact(Id id, bool lmm, std::mt19937& rng) {
@@ -146,13 +146,15 @@ class DashboardIndexTest : public ::testing::Test {
     if (!f.open) f.closed_on = Ymd(2026, 1 + rng() % 11, 1 + rng() % 28);
     if (f.open && rng() % 3) f.next_due = Ymd(2026, 11, 10 + rng() % 25);
     for (int i = 0, n = static_cast<int>(rng() % 6); i < n; ++i)
-      f.days_in_state.emplace_back(lmm ? kLmm[rng() % 4] : ts.second[rng() % ts.second.size()], static_cast<int>(rng() % 90));
+      f.days_in_state.emplace_back(lmm ? kLmm[rng() % 4] : ts.second[rng() % ts.second.size()],
+                                   static_cast<int>(rng() % 90));
     if (!lmm && rng() % 2) {
       f.answers["penalty"] = kPenalties[rng() % kPenalties.size()];
       f.answers["rank_category"] = kRanks[rng() % kRanks.size()];
     }
     if (rng() % 4 == 0) f.answers["category"] = "verbal_aggression";
-    for (int i = 0, n = static_cast<int>(rng() % 3); i < n; ++i) f.delay_days[kDelays[rng() % kDelays.size()]] += 1 + static_cast<int>(rng() % 20);
+    for (int i = 0, n = static_cast<int>(rng() % 3); i < n; ++i)
+      f.delay_days[kDelays[rng() % kDelays.size()]] += 1 + static_cast<int>(rng() % 20);
     return f;
   }
   absl::Status Write(const std::vector<dashboard::CaseFact>& facts) {
@@ -166,7 +168,8 @@ class DashboardIndexTest : public ::testing::Test {
   }
   void ExpectSameFigures(DashboardService& a, DashboardService& b) {
     for (const Actor* who : {&authority_, &coordinator_, &cvp_, &chief_, &manager_})
-      for (int year : {2025, 2026}) EXPECT_EQ(Figures(a, *who, year), Figures(b, *who, year)) << who->username << " " << year;
+      for (int year : {2025, 2026})
+        EXPECT_EQ(Figures(a, *who, year), Figures(b, *who, year)) << who->username << " " << year;
   }
 
   std::string dir_;
@@ -274,13 +277,14 @@ TEST_F(DashboardIndexTest, AnswersAreListedInTheOrderOfTheTrackFile) {
   }
   ASSERT_NE(delay_table, nullptr);
   ASSERT_NE(penalty_table, nullptr);
-  EXPECT_EQ(delay_table->row_labels, (std::vector<std::string>{"Ziekte van de betrokkene", "Onvoldoende onderzoekscapaciteit",
-                                                                "Anders", "Totaal"}));
+  EXPECT_EQ(
+      delay_table->row_labels,
+      (std::vector<std::string>{"Ziekte van de betrokkene", "Onvoldoende onderzoekscapaciteit", "Anders", "Totaal"}));
   EXPECT_EQ(penalty_table->row_labels,
             (std::vector<std::string>{"Schriftelijke berisping", "Geldboete", "Ontslag", "Totaal"}));
-  EXPECT_EQ(penalty_table->col_labels,
-            (std::vector<std::string>{"Uitvoerend (aspirant t/m brigadier)", "Middenkader (inspecteur, hoofdinspecteur)",
-                                      "Niet-executief personeel", "Totaal"}));
+  EXPECT_EQ(penalty_table->col_labels, (std::vector<std::string>{"Uitvoerend (aspirant t/m brigadier)",
+                                                                 "Middenkader (inspecteur, hoofdinspecteur)",
+                                                                 "Niet-executief personeel", "Totaal"}));
 }
 
 }  // namespace

@@ -13,12 +13,15 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/shipped_tracks.h"
+#include "app/app_test_support.h"
 #include "app/track_service.h"
 #include "core/common/status.h"
 #include "core/ports/fake_clock.h"
 
 namespace waarborg::app {
 namespace {
+
+using test_support::AddActor;
 
 constexpr Instant kMon23Nov2026 = 1'795'427'200'000;  // Monday 23 November 2026
 
@@ -28,29 +31,33 @@ class DashboardTest : public ::testing::Test {
     std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-dash-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    auto s = SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
+    auto s =
+        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
+                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
     tracks_ = std::make_unique<TrackService>(*store_, clock_, workflow_files::ShippedTracks());
     dash_ = std::make_unique<DashboardService>(*store_, clock_, workflow_files::ShippedTracks());
-    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(Id corps, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
-      ASSIGN_OR_RETURN(unit_a_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, corps}));
-      ASSIGN_OR_RETURN(Id district_a, tx.InsertUnit({0, "Oost district 1", UnitKind::kDistrict, unit_a_}));
-      ASSIGN_OR_RETURN(team_a_, tx.InsertUnit({0, "Oost team 1", UnitKind::kTeam, district_a}));
-      ASSIGN_OR_RETURN(unit_b_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, corps}));
-      ASSIGN_OR_RETURN(Id district_b, tx.InsertUnit({0, "West district 1", UnitKind::kDistrict, unit_b_}));
-      ASSIGN_OR_RETURN(team_b_, tx.InsertUnit({0, "West team 1", UnitKind::kTeam, district_b}));
-      triage_ = Make(tx, "triagist", team_a_, {Role::kTriageOfficer});
-      chief_ = Make(tx, "teamchef", team_a_, {Role::kVikTeamChief});
-      coordinator_ = Make(tx, "coordinator", team_a_, {Role::kCoordinator});
-      cvp_ = Make(tx, "cvp", team_a_, {Role::kCentralCounsellor});
-      manager_b_ = Make(tx, "leiding-west", team_b_, {Role::kManager});
-      korpschef_ = Make(tx, "korpschef", team_a_, {Role::kCompetentAuthority});
-      employee_ = Make(tx, "medewerker", team_a_, {Role::kEmployee});
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(
+        store_
+            ->Transact([&](StoreTx& tx) -> absl::Status {
+              ASSIGN_OR_RETURN(Id corps, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
+              ASSIGN_OR_RETURN(unit_a_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, corps}));
+              ASSIGN_OR_RETURN(Id district_a, tx.InsertUnit({0, "Oost district 1", UnitKind::kDistrict, unit_a_}));
+              ASSIGN_OR_RETURN(team_a_, tx.InsertUnit({0, "Oost team 1", UnitKind::kTeam, district_a}));
+              ASSIGN_OR_RETURN(unit_b_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, corps}));
+              ASSIGN_OR_RETURN(Id district_b, tx.InsertUnit({0, "West district 1", UnitKind::kDistrict, unit_b_}));
+              ASSIGN_OR_RETURN(team_b_, tx.InsertUnit({0, "West team 1", UnitKind::kTeam, district_b}));
+              triage_ = AddActor(tx, {"triagist", team_a_, {Role::kTriageOfficer}});
+              chief_ = AddActor(tx, {"teamchef", team_a_, {Role::kVikTeamChief}});
+              coordinator_ = AddActor(tx, {"coordinator", team_a_, {Role::kCoordinator}});
+              cvp_ = AddActor(tx, {"cvp", team_a_, {Role::kCentralCounsellor}});
+              manager_b_ = AddActor(tx, {"leiding-west", team_b_, {Role::kManager}});
+              korpschef_ = AddActor(tx, {"korpschef", team_a_, {Role::kCompetentAuthority}});
+              employee_ = AddActor(tx, {"medewerker", team_a_, {Role::kEmployee}});
+              return absl::OkStatus();
+            })
+            .ok());
   }
   void TearDown() override {
     dash_.reset();
@@ -58,20 +65,6 @@ class DashboardTest : public ::testing::Test {
     store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
-  }
-
-  Actor Make(StoreTx& tx, const std::string& username, Id team, std::set<Role> roles) {
-    Actor a;
-    a.person_id = *tx.InsertPerson({0, username, "Functie", "Inspecteur", team, std::nullopt});
-    Account acc;
-    acc.person_id = a.person_id;
-    acc.username = username;
-    acc.password_hash = "x";
-    acc.roles = roles;
-    a.account_id = *tx.InsertAccount(acc);
-    a.roles = roles;
-    a.username = username;
-    return a;
   }
 
   Id Triage(Id unit) {

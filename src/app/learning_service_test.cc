@@ -12,6 +12,7 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/track_loader.h"
+#include "app/app_test_support.h"
 #include "app/track_service.h"
 #include "core/common/status.h"
 #include "core/ports/fake_clock.h"
@@ -19,6 +20,8 @@
 
 namespace waarborg::app {
 namespace {
+
+using test_support::AddActor;
 
 using learning::LearningState;
 using learning::LearningTexts;
@@ -45,20 +48,21 @@ class LearningServiceTest : public ::testing::Test {
     clock_.Set(kMon23Nov2026);
     tracks_ = std::make_unique<TrackService>(*store_, clock_, catalogue_);
     svc_ = std::make_unique<LearningService>(*store_, clock_, catalogue_);
-    ASSERT_TRUE(store_
-                    ->Transact([&](StoreTx& tx) -> absl::Status {
-                      ASSIGN_OR_RETURN(unit_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
-                      ASSIGN_OR_RETURN(team_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_}));
-                      counsellor_ = Make(tx, "vp", "Fatima El Amrani", {Role::kCounsellor});
-                      counsellor2_ = Make(tx, "vp2", "Johan Post", {Role::kCounsellor});
-                      cvp_ = Make(tx, "cvp", "Peter Bos", {Role::kCentralCounsellor});
-                      cvp2_ = Make(tx, "cvp2", "Ilse Brouwer", {Role::kCentralCounsellor});
-                      vik_chief_ = Make(tx, "teamchef", "Erik Dijkstra", {Role::kVikTeamChief});
-                      employee_ = Make(tx, "medewerker", "Sanne Kuipers", {Role::kEmployee});
-                      complainant_ = Make(tx, "klager", "Mila Jansen", {Role::kEmployee});
-                      return absl::OkStatus();
-                    })
-                    .ok());
+    ASSERT_TRUE(
+        store_
+            ->Transact([&](StoreTx& tx) -> absl::Status {
+              ASSIGN_OR_RETURN(unit_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
+              ASSIGN_OR_RETURN(team_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_}));
+              counsellor_ = AddActor(tx, {"vp", team_, {Role::kCounsellor}, "Fatima El Amrani", "Hoofdagent"});
+              counsellor2_ = AddActor(tx, {"vp2", team_, {Role::kCounsellor}, "Johan Post", "Hoofdagent"});
+              cvp_ = AddActor(tx, {"cvp", team_, {Role::kCentralCounsellor}, "Peter Bos", "Hoofdagent"});
+              cvp2_ = AddActor(tx, {"cvp2", team_, {Role::kCentralCounsellor}, "Ilse Brouwer", "Hoofdagent"});
+              vik_chief_ = AddActor(tx, {"teamchef", team_, {Role::kVikTeamChief}, "Erik Dijkstra", "Hoofdagent"});
+              employee_ = AddActor(tx, {"medewerker", team_, {Role::kEmployee}, "Sanne Kuipers", "Hoofdagent"});
+              complainant_ = AddActor(tx, {"klager", team_, {Role::kEmployee}, "Mila Jansen", "Hoofdagent"});
+              return absl::OkStatus();
+            })
+            .ok());
   }
   void TearDown() override {
     svc_.reset();
@@ -66,21 +70,6 @@ class LearningServiceTest : public ::testing::Test {
     store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
-  }
-
-  Actor Make(StoreTx& tx, const std::string& username, const std::string& name, std::set<Role> roles) {
-    Actor a;
-    a.person_id = *tx.InsertPerson({0, name, "Functie", "Hoofdagent", team_, std::nullopt});
-    Account acc;
-    acc.person_id = a.person_id;
-    acc.username = username;
-    acc.password_hash = "x";
-    acc.roles = roles;
-    a.account_id = *tx.InsertAccount(acc);
-    a.roles = roles;
-    a.username = username;
-    a.session_id = "sess-" + username;
-    return a;
   }
 
   std::int64_t TrackVersion(Id id) {

@@ -4,19 +4,16 @@
 #include "app/monitor_service.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
-
-#include "adapters/crypto/crypto.h"
-#include "adapters/crypto/file_key_provider.h"
-#include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/shipped_tracks.h"
+#include "app/app_test_support.h"
 #include "core/common/status.h"
 #include "core/ports/fake_clock.h"
 
 namespace waarborg::app {
 namespace {
+
+using test_support::AddActor;
 
 using monitoring::EvidenceLine;
 using monitoring::Flag;
@@ -30,24 +27,18 @@ std::string FakePseudonym(std::string_view user_id) { return Cat("p-", user_id);
 class MonitorServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-monitor-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s =
-        SqliteStore::Open(dir_ + "/w.db", crypto::Sha256Hex,
-                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    store_ = test_support::OpenTestStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     ASSERT_TRUE(store_
                     ->Transact([&](StoreTx& tx) -> absl::Status {
                       ASSIGN_OR_RETURN(Id korps, tx.InsertUnit({0, "Politie", UnitKind::kCorps, std::nullopt}));
                       ASSIGN_OR_RETURN(Id team, tx.InsertUnit({0, "Team", UnitKind::kTeam, korps}));
-                      admin_ = Make(tx, "beheerder", team, {Role::kAdmin});
-                      analyst_ = Make(tx, "analist", team, {Role::kMonitoringAnalyst});
-                      analyst2_ = Make(tx, "analist2", team, {Role::kMonitoringAnalyst});
-                      privacy_ = Make(tx, "privacy", team, {Role::kPrivacyOfficer});
-                      vik_ = Make(tx, "teamchef", team, {Role::kVikTeamChief});
-                      employee_ = Make(tx, "medewerker", team, {Role::kEmployee});
+                      admin_ = AddActor(tx, {"beheerder", team, {Role::kAdmin}});
+                      analyst_ = AddActor(tx, {"analist", team, {Role::kMonitoringAnalyst}});
+                      analyst2_ = AddActor(tx, {"analist2", team, {Role::kMonitoringAnalyst}});
+                      privacy_ = AddActor(tx, {"privacy", team, {Role::kPrivacyOfficer}});
+                      vik_ = AddActor(tx, {"teamchef", team, {Role::kVikTeamChief}});
+                      employee_ = AddActor(tx, {"medewerker", team, {Role::kEmployee}});
                       return absl::OkStatus();
                     })
                     .ok());
@@ -60,22 +51,6 @@ class MonitorServiceTest : public ::testing::Test {
     svc_.reset();
     tracks_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
-  Actor Make(StoreTx& tx, const std::string& username, Id team, std::set<Role> roles) {
-    Actor a;
-    a.person_id = *tx.InsertPerson({0, username, "Functie", "Schaal 9", team, std::nullopt});
-    Account acc;
-    acc.person_id = a.person_id;
-    acc.username = username;
-    acc.password_hash = "x";
-    acc.roles = roles;
-    a.account_id = *tx.InsertAccount(acc);
-    a.roles = roles;
-    a.username = username;
-    return a;
   }
 
   static Flag FlagOf(const std::string& user, std::vector<std::pair<std::string, std::string>> rule_subjects) {
@@ -110,7 +85,7 @@ class MonitorServiceTest : public ::testing::Test {
     return out;
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"waarborg-monitor"};
   FakeClock clock_{1'790'000'000'000};  // ms: 2026-09-21
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<TrackService> tracks_;

@@ -12,12 +12,15 @@
 #include "adapters/crypto/file_key_provider.h"
 #include "adapters/sqlite/sqlite_store.h"
 #include "adapters/workflow_files/track_loader.h"
+#include "app/app_test_support.h"
 #include "core/common/status.h"
-#include "core/workflow/track_catalogue.h"
 #include "core/ports/fake_clock.h"
+#include "core/workflow/track_catalogue.h"
 
 namespace waarborg::app {
 namespace {
+
+using test_support::AddActor;
 
 // Monday 23 November 2026, 09:46:40 UTC.
 constexpr Instant kMon23Nov2026 = 1'795'427'200'000;
@@ -25,9 +28,14 @@ constexpr Instant kDay = 24LL * 3'600'000;
 
 using Fields = std::map<std::string, std::string>;
 
-const std::string kCriteria[] = {"criterion_substitute_for_performance_talk", "criterion_line_option",
-                                 "criterion_personal_circumstances", "criterion_consistency", "criterion_care",
-                                 "criterion_human_measure", "criterion_learning", "criterion_complexity"};
+const std::string kCriteria[] = {"criterion_substitute_for_performance_talk",
+                                 "criterion_line_option",
+                                 "criterion_personal_circumstances",
+                                 "criterion_consistency",
+                                 "criterion_care",
+                                 "criterion_human_measure",
+                                 "criterion_learning",
+                                 "criterion_complexity"};
 
 class TrackServiceTest : public ::testing::Test {
  protected:
@@ -35,8 +43,9 @@ class TrackServiceTest : public ::testing::Test {
     std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-track-XXXXXX").string();
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    auto s = SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                               std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
+    auto s =
+        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
+                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = std::move(*s);
     auto tracks = workflow_files::LoadAllTracks(std::string(WAARBORG_SOURCE_DIR) + "/workflows/tracks",
@@ -44,47 +53,36 @@ class TrackServiceTest : public ::testing::Test {
     ASSERT_TRUE(tracks.ok()) << tracks.status();
     catalogue_.tracks = std::move(*tracks);
     svc_ = std::make_unique<TrackService>(*store_, clock_, catalogue_);
-    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(unit_a_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
-      ASSIGN_OR_RETURN(team_a_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_a_}));
-      ASSIGN_OR_RETURN(unit_b_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, std::nullopt}));
-      ASSIGN_OR_RETURN(team_b_, tx.InsertUnit({0, "Team West 1", UnitKind::kTeam, unit_b_}));
-      triage_ = Make(tx, "triagist", "Triagist Vermeulen", team_a_, {Role::kTriageOfficer});
-      chief_ = Make(tx, "teamchef", "Teamchef VIK Dijkstra", team_a_, {Role::kVikTeamChief});
-      investigator_ = Make(tx, "onderzoeker", "Onderzoeker Yilmaz", team_a_, {Role::kInvestigator});
-      investigator2_ = Make(tx, "onderzoeker2", "Onderzoeker de Wit", team_a_, {Role::kInvestigator});
-      manager_ = Make(tx, "leiding", "Leidinggevende Mulder", team_a_, {Role::kManager});
-      counsellor_ = Make(tx, "vp", "VP El Amrani", team_a_, {Role::kCounsellor});
-      cvp_ = Make(tx, "cvp", "CVP Bos", team_a_, {Role::kCentralCounsellor});
-      chair_a_ = Make(tx, "voorzitter-oost", "Voorzitter Kok", team_a_, {Role::kCommitteeChair});
-      chair_b_ = Make(tx, "voorzitter-west", "Voorzitter Prins", team_b_, {Role::kCommitteeChair});
-      employee_ = Make(tx, "medewerker", "Medewerker Smit", team_a_, {Role::kEmployee});
-      ASSIGN_OR_RETURN(subject_, tx.InsertPerson({0, "Betrokkene Jansen", "Hoofdagent", "Hoofdagent", team_a_, {}}));
-      ASSIGN_OR_RETURN(complainant1_, tx.InsertPerson({0, "Klager Visser", "Agent", "Agent", team_a_, {}}));
-      ASSIGN_OR_RETURN(complainant2_, tx.InsertPerson({0, "Klager de Groot", "Agent", "Agent", team_a_, {}}));
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(
+        store_
+            ->Transact([&](StoreTx& tx) -> absl::Status {
+              ASSIGN_OR_RETURN(unit_a_, tx.InsertUnit({0, "Eenheid Oost", UnitKind::kUnit, std::nullopt}));
+              ASSIGN_OR_RETURN(team_a_, tx.InsertUnit({0, "Team Oost 1", UnitKind::kTeam, unit_a_}));
+              ASSIGN_OR_RETURN(unit_b_, tx.InsertUnit({0, "Eenheid West", UnitKind::kUnit, std::nullopt}));
+              ASSIGN_OR_RETURN(team_b_, tx.InsertUnit({0, "Team West 1", UnitKind::kTeam, unit_b_}));
+              triage_ = AddActor(tx, {"triagist", team_a_, {Role::kTriageOfficer}, "Triagist Vermeulen"});
+              chief_ = AddActor(tx, {"teamchef", team_a_, {Role::kVikTeamChief}, "Teamchef VIK Dijkstra"});
+              investigator_ = AddActor(tx, {"onderzoeker", team_a_, {Role::kInvestigator}, "Onderzoeker Yilmaz"});
+              investigator2_ = AddActor(tx, {"onderzoeker2", team_a_, {Role::kInvestigator}, "Onderzoeker de Wit"});
+              manager_ = AddActor(tx, {"leiding", team_a_, {Role::kManager}, "Leidinggevende Mulder"});
+              counsellor_ = AddActor(tx, {"vp", team_a_, {Role::kCounsellor}, "VP El Amrani"});
+              cvp_ = AddActor(tx, {"cvp", team_a_, {Role::kCentralCounsellor}, "CVP Bos"});
+              chair_a_ = AddActor(tx, {"voorzitter-oost", team_a_, {Role::kCommitteeChair}, "Voorzitter Kok"});
+              chair_b_ = AddActor(tx, {"voorzitter-west", team_b_, {Role::kCommitteeChair}, "Voorzitter Prins"});
+              employee_ = AddActor(tx, {"medewerker", team_a_, {Role::kEmployee}, "Medewerker Smit"});
+              ASSIGN_OR_RETURN(subject_,
+                               tx.InsertPerson({0, "Betrokkene Jansen", "Hoofdagent", "Hoofdagent", team_a_, {}}));
+              ASSIGN_OR_RETURN(complainant1_, tx.InsertPerson({0, "Klager Visser", "Agent", "Agent", team_a_, {}}));
+              ASSIGN_OR_RETURN(complainant2_, tx.InsertPerson({0, "Klager de Groot", "Agent", "Agent", team_a_, {}}));
+              return absl::OkStatus();
+            })
+            .ok());
   }
   void TearDown() override {
     svc_.reset();
     store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
-  }
-
-  Actor Make(StoreTx& tx, const std::string& username, const std::string& name, Id team, std::set<Role> roles) {
-    Actor a;
-    a.person_id = *tx.InsertPerson({0, name, "Functie", "Inspecteur", team, std::nullopt});
-    Account acc;
-    acc.person_id = a.person_id;
-    acc.username = username;
-    acc.password_hash = "x";
-    acc.roles = roles;
-    a.account_id = *tx.InsertAccount(acc);
-    a.roles = roles;
-    a.username = username;
-    a.session_id = "sess-" + username;
-    return a;
   }
 
   Id Create(const Actor& by, const std::string& track, Id unit, std::optional<Id> subject = std::nullopt,
@@ -102,10 +100,12 @@ class TrackServiceTest : public ::testing::Test {
 
   TrackCase Get(Id id) {
     TrackCase c;
-    EXPECT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(c, tx.GetTrackCase(id));
-      return absl::OkStatus();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Transact([&](StoreTx& tx) -> absl::Status {
+                      ASSIGN_OR_RETURN(c, tx.GetTrackCase(id));
+                      return absl::OkStatus();
+                    })
+                    .ok());
     return c;
   }
 
@@ -139,10 +139,13 @@ class TrackServiceTest : public ::testing::Test {
   // A competent authority (bevoegd gezag) on case `id`.
   Actor Authority(Id id) {
     Actor authority;
-    EXPECT_TRUE(store_->Transact([&](StoreTx& tx) {
-      authority = Make(tx, "bevoegd-" + std::to_string(id), "Bevoegd gezag", team_a_, {Role::kCompetentAuthority});
-      return absl::OkStatus();
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Transact([&](StoreTx& tx) {
+                      authority = AddActor(
+                          tx, {"bevoegd-" + std::to_string(id), team_a_, {Role::kCompetentAuthority}, "Bevoegd gezag"});
+                      return absl::OkStatus();
+                    })
+                    .ok());
     EXPECT_TRUE(svc_->AddMember(chief_, id, authority.person_id, "authority").ok());
     return authority;
   }
@@ -177,12 +180,14 @@ class TrackServiceTest : public ::testing::Test {
   // Every audit event, as "action | case | detail".
   std::vector<std::string> Audit() {
     std::vector<std::string> out;
-    EXPECT_TRUE(store_->Read([&](StoreTx& tx) {
-      return tx.ScanAudit([&](const AuditEvent& e) {
-        out.push_back(e.action + " | " + e.case_id + " | " + e.detail);
-        return true;
-      });
-    }).ok());
+    EXPECT_TRUE(store_
+                    ->Read([&](StoreTx& tx) {
+                      return tx.ScanAudit([&](const AuditEvent& e) {
+                        out.push_back(e.action + " | " + e.case_id + " | " + e.detail);
+                        return true;
+                      });
+                    })
+                    .ok());
     return out;
   }
 
@@ -295,14 +300,12 @@ TEST_F(TrackServiceTest, OnlyTheRolesOfAStepTakeItAndOnlyThePeopleOnACaseSeeIt) 
   const Id id = Create(triage_, "vik_triage", unit_a_);
   ASSERT_TRUE(Take(triage_, id, "start_triage", {{"source", "manager"}}).ok());
   // Criminal: only the team chief (who reads every VIK case).
-  EXPECT_EQ(Take(triage_, id, "choose_criminal", AllCriteria()).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Take(triage_, id, "choose_criminal", AllCriteria()).status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(svc_->Open(chief_, id).ok());
   EXPECT_EQ(svc_->Open(employee_, id).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(svc_->Open(investigator_, id).status().code(), absl::StatusCode::kNotFound)
       << "an investigator not on the case sees it";
-  EXPECT_EQ(Take(employee_, id, "choose_line_inquiry", AllCriteria()).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Take(employee_, id, "choose_line_inquiry", AllCriteria()).status().code(), absl::StatusCode::kNotFound);
   // The triage officer is offered the approaches, not the team chief's.
   auto view = svc_->Open(triage_, id);
   ASSERT_TRUE(view.ok());
@@ -313,10 +316,9 @@ TEST_F(TrackServiceTest, OnlyTheRolesOfAStepTakeItAndOnlyThePeopleOnACaseSeeIt) 
   // A stale version changes nothing.
   EXPECT_EQ(svc_->Take(triage_, id, 1, "return_to_manager", {{"return_reasons", "x"}}, {}).status().code(),
             absl::StatusCode::kAborted);
-  EXPECT_EQ(svc_->Create(employee_, NewTrackCase{.track = "vik_triage", .unit_id = unit_a_, .summary = "x"})
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      svc_->Create(employee_, NewTrackCase{.track = "vik_triage", .unit_id = unit_a_, .summary = "x"}).status().code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 // DOMAIN §4: no person investigates the same matter disciplinarily and
@@ -384,23 +386,30 @@ TEST_F(TrackServiceTest, EvaluationFormClosesEveryComplaint) {
   // A complaint brought to its evaluation directly in the store (the routes
   // to it are tested elsewhere); the VP fills in the form.
   const Id id = Create(counsellor_, "unwanted_behaviour", team_a_, subject_, complainant1_);
-  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
-    c.state = "evaluation";
-    return tx.UpdateTrackCase(c, c.version);
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(TrackCase c, tx.GetTrackCase(id));
+                    c.state = "evaluation";
+                    return tx.UpdateTrackCase(c, c.version);
+                  })
+                  .ok());
   Fields answers;
   for (const auto& f : form->required_fields) {
     const auto* fd = def.FindField(f);
     ASSERT_NE(fd, nullptr) << f;
-    if (fd->type == workflow::FieldType::kYesNo) answers[f] = "ja";
-    else if (fd->type == workflow::FieldType::kChoice) answers[f] = fd->options.front().key;
-    else if (fd->type == workflow::FieldType::kDate) answers[f] = "20-11-2026";
-    else answers[f] = "12";
+    if (fd->type == workflow::FieldType::kYesNo)
+      answers[f] = "ja";
+    else if (fd->type == workflow::FieldType::kChoice)
+      answers[f] = fd->options.front().key;
+    else if (fd->type == workflow::FieldType::kDate)
+      answers[f] = "20-11-2026";
+    else
+      answers[f] = "12";
   }
   Fields incomplete = answers;
   incomplete.erase("complainant_view_procedure");
-  EXPECT_EQ(Take(counsellor_, id, "complete_evaluation", incomplete).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Take(counsellor_, id, "complete_evaluation", incomplete).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Get(id).state, "evaluation");
   auto closed = Take(counsellor_, id, "complete_evaluation", answers);
   ASSERT_TRUE(closed.ok()) << closed.status();
@@ -411,8 +420,8 @@ TEST_F(TrackServiceTest, EvaluationFormClosesEveryComplaint) {
 // its cases then follow the tighter rule, other units' cases the national one.
 TEST_F(TrackServiceTest, UnitThatTightenedANormGetsItsOwnRuleOnItsCases) {
   auto oost = workflow_files::ParseUnitOverride(
-      "track: investigation\nnorms:\n  - id: preparation_time\n    amount: 10\n", "units/eenheid-oost/investigation.yaml",
-      *catalogue_.Find("investigation"), workflow::StandardGuards());
+      "track: investigation\nnorms:\n  - id: preparation_time\n    amount: 10\n",
+      "units/eenheid-oost/investigation.yaml", *catalogue_.Find("investigation"), workflow::StandardGuards());
   ASSERT_TRUE(oost.ok()) << oost.status();
   catalogue_.unit_overrides.push_back({"eenheid-oost", *oost});
   ASSERT_EQ(workflow::UnitFolderName("Eenheid Oost"), "eenheid-oost");
@@ -475,18 +484,21 @@ TEST_F(TrackServiceTest, OutcomeIsABarpPenaltyWithTheRankCategory) {
   ASSERT_TRUE(Take(investigator_, id, "hold_hearing", {{"hearing_report", "Verslag."}}).ok());
   ASSERT_TRUE(Take(investigator_, id, "report_findings", {{"report", "Rapport."}}).ok());
   Actor authority;
-  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) {
-    authority = Make(tx, "bevoegd", "Bevoegd gezag", team_a_, {Role::kCompetentAuthority});
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) {
+                    authority = AddActor(tx, {"bevoegd", team_a_, {Role::kCompetentAuthority}, "Bevoegd gezag"});
+                    return absl::OkStatus();
+                  })
+                  .ok());
   ASSERT_TRUE(svc_->AddMember(chief_, id, authority.person_id, "authority").ok());
   EXPECT_EQ(Take(authority, id, "decide_penalty",
                  {{"misconduct_finding", "Bewezen."}, {"penalty", "banishment"}, {"rank_category", "executive"}})
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  auto ok = Take(authority, id, "decide_penalty",
-                 {{"misconduct_finding", "Bewezen."}, {"penalty", "written_reprimand"}, {"rank_category", "executive"}});
+  auto ok =
+      Take(authority, id, "decide_penalty",
+           {{"misconduct_finding", "Bewezen."}, {"penalty", "written_reprimand"}, {"rank_category", "executive"}});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(*ok, "outcome_decided");
   EXPECT_EQ(Get(id).fields.at("rank_category"), "executive");
@@ -569,7 +581,8 @@ TEST_F(TrackServiceTest, ComplainantDecidesWhatIsPassedOn) {
   const Id id = Create(counsellor_, "unwanted_behaviour", unit_a_, complainant2_, complainant1_);
   ASSERT_TRUE(Take(counsellor_, id, "start_with_counsellor", {}).ok());
   EXPECT_EQ(Take(counsellor_, id, "refer_to_manager", {}).status().code(), absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(Take(counsellor_, id, "record_consent", {{"item", "De gebeurtenis van 12-11"}, {"may_pass_on", "ja"}}).ok());
+  ASSERT_TRUE(
+      Take(counsellor_, id, "record_consent", {{"item", "De gebeurtenis van 12-11"}, {"may_pass_on", "ja"}}).ok());
   auto referred = Take(counsellor_, id, "refer_to_manager", {});
   ASSERT_TRUE(referred.ok()) << referred.status();
   EXPECT_EQ(*referred, "fact_finding");
@@ -604,8 +617,9 @@ TEST_F(TrackServiceTest, ExtensionMovesTheDeadlineByItsAmountAndNoMoreThanMaxCou
   EXPECT_EQ(svc_->ExtendDeadline(authority, id, Get(id).version, "document_access", "Veel stukken").code(),
             absl::StatusCode::kFailedPrecondition)
       << "a deadline that has not started was extended";
-  ASSERT_TRUE(Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
-                  .ok());
+  ASSERT_TRUE(
+      Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
+          .ok());
   EXPECT_EQ(Due(id, "document_access"), "23-12-2026");
   EXPECT_TRUE(Deadline(authority, id, "document_access").may_extend);
   EXPECT_FALSE(Deadline(authority, id, "document_access").may_suspend) << "the AVG term cannot be suspended";
@@ -643,8 +657,9 @@ TEST_F(TrackServiceTest, ExtensionMovesTheDeadlineByItsAmountAndNoMoreThanMaxCou
 TEST_F(TrackServiceTest, SuspensionOnlyWhereTheRuleAllowsIt) {
   const Id id = Investigation();
   ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
-  ASSERT_TRUE(Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
-                  .ok());
+  ASSERT_TRUE(
+      Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
+          .ok());
   std::int64_t version = Get(id).version;
   auto no = svc_->SuspendDeadline(chief_, id, version, "document_access", D("23-11-2026"), D("23-11-2026"),
                                   "Betrokkene ziek");
@@ -676,21 +691,21 @@ TEST_F(TrackServiceTest, SuspensionOnlyWhereTheRuleAllowsIt) {
                                        "Nogmaals ziek");
   EXPECT_EQ(overlap.code(), absl::StatusCode::kFailedPrecondition) << overlap;
   EXPECT_NE(std::string(overlap.message()).find("overlapt"), std::string::npos) << overlap;
-  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("24-11-2026"), D("23-11-2026"), "Ziek")
-                .code(),
-            absl::StatusCode::kInvalidArgument)
+  EXPECT_EQ(
+      svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("24-11-2026"), D("23-11-2026"), "Ziek").code(),
+      absl::StatusCode::kInvalidArgument)
       << "a period that ends before it begins";
   EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("07-12-2026"), D("08-12-2026"), "Verlof")
                 .code(),
             absl::StatusCode::kInvalidArgument)
       << "a suspension that has not begun";
-  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("20-11-2026"), D("22-11-2026"), "Ziek")
-                .code(),
-            absl::StatusCode::kInvalidArgument)
+  EXPECT_EQ(
+      svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("20-11-2026"), D("22-11-2026"), "Ziek").code(),
+      absl::StatusCode::kInvalidArgument)
       << "a suspension from before the term began";
-  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("23-11-2026"), D("23-11-2026"), "  ")
-                .code(),
-            absl::StatusCode::kInvalidArgument)
+  EXPECT_EQ(
+      svc_->SuspendDeadline(investigator_, id, version, "turnaround", D("23-11-2026"), D("23-11-2026"), "  ").code(),
+      absl::StatusCode::kInvalidArgument)
       << "a suspension without a reason";
   EXPECT_EQ(Get(id).version, version) << "a refused suspension changed the case";
   EXPECT_EQ(Deadline(investigator_, id, "turnaround").suspended_days, 10);
@@ -731,8 +746,9 @@ TEST_F(TrackServiceTest, ExtensionNeedsAReason) {
 TEST_F(TrackServiceTest, OnlyTheCaseTeamMayExtendADeadline) {
   const Id id = Investigation();
   ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
-  ASSERT_TRUE(Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
-                  .ok());
+  ASSERT_TRUE(
+      Take(investigator_, id, "request_documents", {{"requested_on", "23-11-2026"}, {"documents", "Het dossier"}})
+          .ok());
   const std::int64_t version = Get(id).version;
   // The authority answers an access request, not the investigator.
   EXPECT_EQ(svc_->ExtendDeadline(investigator_, id, version, "document_access", "Veel stukken").code(),
@@ -769,10 +785,10 @@ TEST_F(TrackServiceTest, StaleVersionIsRefused) {
   const std::int64_t version = Get(id).version;
   EXPECT_EQ(svc_->ExtendDeadline(investigator_, id, version - 1, "turnaround", "Extra getuigen").code(),
             absl::StatusCode::kAborted);
-  EXPECT_EQ(svc_->SuspendDeadline(investigator_, id, version - 1, "turnaround", D("23-11-2026"), D("23-11-2026"),
-                                  "Ziek")
-                .code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      svc_->SuspendDeadline(investigator_, id, version - 1, "turnaround", D("23-11-2026"), D("23-11-2026"), "Ziek")
+          .code(),
+      absl::StatusCode::kAborted);
   EXPECT_EQ(svc_->RecordReviewHeld(chief_, id, version - 1, "care_contact", D("23-11-2026"), "").code(),
             absl::StatusCode::kAborted);
   EXPECT_EQ(Get(id).version, version);
@@ -792,9 +808,9 @@ TEST_F(TrackServiceTest, StaleVersionIsRefused) {
 // that day.
 TEST_F(TrackServiceTest, HeldReviewMovesTheNextReviewMoment) {
   const Id id = Investigation();
-  EXPECT_EQ(svc_->RecordReviewHeld(investigator_, id, Get(id).version, "commissioner_review", D("23-11-2026"), "")
-                .code(),
-            absl::StatusCode::kFailedPrecondition)
+  EXPECT_EQ(
+      svc_->RecordReviewHeld(investigator_, id, Get(id).version, "commissioner_review", D("23-11-2026"), "").code(),
+      absl::StatusCode::kFailedPrecondition)
       << "a review that does not apply before the notice";
   ASSERT_TRUE(Take(investigator_, id, "give_notice", Notice("24-11-2026")).ok());
   auto next_of = [&](const Actor& viewer) -> TrackReviewView {
@@ -833,9 +849,9 @@ TEST_F(TrackServiceTest, HeldReviewMovesTheNextReviewMoment) {
                       "hoorgesprek besproken."),
             history.end())
       << ::testing::PrintToString(history);
-  EXPECT_EQ(svc_->RecordReviewHeld(investigator_, id, Get(id).version, "commissioner_review", D("11-12-2026"), "")
-                .code(),
-            absl::StatusCode::kFailedPrecondition)
+  EXPECT_EQ(
+      svc_->RecordReviewHeld(investigator_, id, Get(id).version, "commissioner_review", D("11-12-2026"), "").code(),
+      absl::StatusCode::kFailedPrecondition)
       << "the same meeting recorded twice";
   // The care manager records the care contact moment.
   EXPECT_TRUE(svc_->RecordReviewHeld(manager_, id, Get(id).version, "care_contact", D("10-12-2026"), "").ok());
@@ -849,8 +865,12 @@ TEST_F(TrackServiceTest, ReservedStepsCannotBeTakenAsTrackSteps) {
   for (std::string_view action :
        {workflow::kDeadlineExtendedAction, workflow::kDeadlineSuspendedAction, workflow::kReviewHeldAction}) {
     auto taken = svc_->Take(chief_, id, version, std::string(action),
-                            {{"deadline", "turnaround"}, {"reason", "x"}, {"from", "23-11-2026"},
-                             {"until", "23-11-2026"}, {"review", "care_contact"}, {"held_on", "23-11-2026"}},
+                            {{"deadline", "turnaround"},
+                             {"reason", "x"},
+                             {"from", "23-11-2026"},
+                             {"until", "23-11-2026"},
+                             {"review", "care_contact"},
+                             {"held_on", "23-11-2026"}},
                             {});
     EXPECT_EQ(taken.status().code(), absl::StatusCode::kNotFound) << action;
   }
@@ -873,29 +893,31 @@ TEST_F(TrackServiceTest, TrackCaseTextIsEncryptedAtRest) {
   EXPECT_EQ(raw.find("Zaak over vik_triage"), std::string::npos);
 }
 
-
 // --- hand-over from the LMM to VIK triage (issue 4 §4) ---
 
 class LmmHandOverTest : public TrackServiceTest {
  protected:
   void SetUp() override {
     TrackServiceTest::SetUp();
-    ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-      coordinator_ = Make(tx, "coordinator", "Coördinator Hendriks", team_a_, {Role::kCoordinator});
-      vpi_ = Make(tx, "vpi", "VPI de Boer", team_a_, {Role::kIntegrityAdvisor});
-      LmmCase c;
-      c.reference = "LMM-2026-0042";
-      c.state = LmmState::kWeighing;
-      c.received_on = Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{2}};
-      c.summary = "Geheime samenvatting van de melder";
-      c.description = "Geheime omschrijving met de naam van de melder";
-      c.unit_id = unit_a_;
-      c.subject_person_ids = {subject_};
-      c.reporter_advisor_id = vpi_.person_id;
-      c.weighing_advisor_id = investigator2_.person_id;
-      ASSIGN_OR_RETURN(report_, tx.InsertCase(c));
-      return absl::OkStatus();
-    }).ok());
+    ASSERT_TRUE(
+        store_
+            ->Transact([&](StoreTx& tx) -> absl::Status {
+              coordinator_ = AddActor(tx, {"coordinator", team_a_, {Role::kCoordinator}, "Coördinator Hendriks"});
+              vpi_ = AddActor(tx, {"vpi", team_a_, {Role::kIntegrityAdvisor}, "VPI de Boer"});
+              LmmCase c;
+              c.reference = "LMM-2026-0042";
+              c.state = LmmState::kWeighing;
+              c.received_on = Date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{2}};
+              c.summary = "Geheime samenvatting van de melder";
+              c.description = "Geheime omschrijving met de naam van de melder";
+              c.unit_id = unit_a_;
+              c.subject_person_ids = {subject_};
+              c.reporter_advisor_id = vpi_.person_id;
+              c.weighing_advisor_id = investigator2_.person_id;
+              ASSIGN_OR_RETURN(report_, tx.InsertCase(c));
+              return absl::OkStatus();
+            })
+            .ok());
   }
   std::size_t VikCases() {
     auto list = svc_->List(chief_, /*open_only=*/false);
@@ -910,7 +932,8 @@ class LmmHandOverTest : public TrackServiceTest {
 
 TEST_F(LmmHandOverTest, LmmReportIsHandedToVikTriageWithoutItsContent) {
   const std::size_t before = VikCases();
-  auto id = svc_->HandOverFromLmm(coordinator_, {report_, "Mogelijk misbruik van bevoegdheden door een collega.", subject_});
+  auto id =
+      svc_->HandOverFromLmm(coordinator_, {report_, "Mogelijk misbruik van bevoegdheden door een collega.", subject_});
   ASSERT_TRUE(id.ok()) << id.status();
   EXPECT_EQ(VikCases(), before + 1);
   // VIK's team chief finds it at the start of triage, with its source.
@@ -927,11 +950,13 @@ TEST_F(LmmHandOverTest, LmmReportIsHandedToVikTriageWithoutItsContent) {
   EXPECT_FALSE(v->c.IsMember(coordinator_.person_id));
   // The report's history says which VIK case it became.
   bool noted = false;
-  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-    for (const auto& e : tx.ListCaseEvents(report_))
-      if (e.kind == "vik_signal" && e.text.find(v->c.reference) != std::string::npos) noted = true;
-    return absl::OkStatus();
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    for (const auto& e : tx.ListCaseEvents(report_))
+                      if (e.kind == "vik_signal" && e.text.find(v->c.reference) != std::string::npos) noted = true;
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_TRUE(noted);
 }
 
@@ -950,11 +975,13 @@ TEST_F(LmmHandOverTest, HandOverRefusesAnUnstaffedReportAStrangerAsSubjectAndAnE
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(svc_->HandOverFromLmm(coordinator_, {report_, "Signaal", complainant1_}).status().code(),
             absl::StatusCode::kInvalidArgument);
-  ASSERT_TRUE(store_->Transact([&](StoreTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(report_));
-    c.state = LmmState::kRegistered;
-    return tx.UpdateCase(c, c.version);
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->Transact([&](StoreTx& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(LmmCase c, tx.GetCase(report_));
+                    c.state = LmmState::kRegistered;
+                    return tx.UpdateCase(c, c.version);
+                  })
+                  .ok());
   EXPECT_EQ(svc_->HandOverFromLmm(coordinator_, {report_, "Signaal", std::nullopt}).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(VikCases(), before);
