@@ -1,11 +1,12 @@
 // Unit tests of the Protective Monitoring engine, named after the rules.
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "monitor/context.h"
 #include "monitor/event.h"
 #include "monitor/explainers.h"
+#include "monitor/ingest.h"
 #include "monitor/pseudonym.h"
 #include "monitor/rules.h"
 #include "monitor/scoring.h"
@@ -61,6 +62,13 @@ LookupEvent View(std::string subject, std::int64_t t = kT0, std::string user = "
   return e;
 }
 
+// `e` (already pseudonymised) as the engine sees it.
+Event In(const Context& ctx, const LookupEvent& e) {
+  Event out;
+  Intern(ctx, e, out);
+  return out;
+}
+
 bool HasRule(const std::vector<Evidence>& ev, std::string_view rule) {
   for (const auto& e : ev) {
     if (e.rule == rule) return true;
@@ -73,11 +81,13 @@ bool HasRule(const std::vector<Evidence>& ev, std::string_view rule) {
 TEST(MonitorParser, WellFormedLineGivesTheEvent) {
   EventParser p;
   LookupEvent e;
-  ASSERT_TRUE(p.Parse(R"({"time":"2026-11-23T10:00:00Z","system":"BVH","user":"jan","role":"agent","unit":"A",)"
-                      R"("session":"s1","terminal":"T1","action":"view","query_type":"bsn",)"
-                      R"("subjects_returned":["S1","S2"],"subjects_opened":["S1"],"case_ref":"Z-1","emergency":true,"extra":{"x":[1]}})",
-                      e)
-                  .ok());
+  ASSERT_TRUE(
+      p.Parse(
+           R"({"time":"2026-11-23T10:00:00Z","system":"BVH","user":"jan","role":"agent","unit":"A",)"
+           R"("session":"s1","terminal":"T1","action":"view","query_type":"bsn",)"
+           R"("subjects_returned":["S1","S2"],"subjects_opened":["S1"],"case_ref":"Z-1","emergency":true,"extra":{"x":[1]}})",
+           e)
+          .ok());
   EXPECT_EQ(e.time, kT0);
   EXPECT_EQ(e.user, "jan");
   EXPECT_EQ(e.action, Action::kView);
@@ -105,8 +115,10 @@ TEST(MonitorParser, MalformedLineIsCountedAndSetAside) {
   std::stringstream in;
   in << ToJsonLine(View("S-1")) << "\n"
      << "{not json\n"
-     << R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"dance","query_type":"name"})" << "\n"
-     << R"({"user":"x","action":"view","query_type":"name"})" << "\n"
+     << R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"dance","query_type":"name"})"
+     << "\n"
+     << R"({"user":"x","action":"view","query_type":"name"})"
+     << "\n"
      << "\n"
      << ToJsonLine(View("S-2")) << "\n";
   EventParser p;
@@ -143,29 +155,30 @@ TEST(MonitorPseudonym, SameUserSameKeyGivesSamePseudonymAndNoRealId) {
 TEST(MonitorExplainers, LookupOfAssignedCaseSubjectIsExplained) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EventVerdict v = ex.Explain(View("S-case"));
+  EventVerdict v = ex.Explain(In(ctx, View("S-case")));
   EXPECT_TRUE(v.explained);
   EXPECT_EQ(v.subjects[0].explanation, Explanation::kAssignedCase);
-  EXPECT_EQ(v.subjects[0].reference, "Z-1");
+  EXPECT_EQ(ctx.CaseName(v.subjects[0].reference), "Z-1");
 }
 
 TEST(MonitorExplainers, DispatchWithinWindowExplainsButNotLater) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EXPECT_EQ(ex.ExplainSubject(View("S-disp"), "S-disp").explanation, Explanation::kDispatch);
-  EXPECT_EQ(ex.ExplainSubject(View("S-disp", kT0 + 2 * kDay), "S-disp").explanation, Explanation::kNone);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-disp")), ctx.SubjectId("S-disp")).explanation, Explanation::kDispatch);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-disp", kT0 + 2 * kDay)), ctx.SubjectId("S-disp")).explanation,
+            Explanation::kNone);
 }
 
 TEST(MonitorExplainers, OwnTeamHandledSubjectIsExplained) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EXPECT_EQ(ex.ExplainSubject(View("S-team"), "S-team").explanation, Explanation::kTeamHandled);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-team")), ctx.SubjectId("S-team")).explanation, Explanation::kTeamHandled);
 }
 
 TEST(MonitorExplainers, AuthoredRecordIsExplained) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EXPECT_EQ(ex.ExplainSubject(View("S-auth"), "S-auth").explanation, Explanation::kAuthored);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-auth")), ctx.SubjectId("S-auth")).explanation, Explanation::kAuthored);
 }
 
 TEST(MonitorExplainers, ValidStatedCaseReferenceExplainsAndInvalidDoesNot) {
@@ -173,18 +186,18 @@ TEST(MonitorExplainers, ValidStatedCaseReferenceExplainsAndInvalidDoesNot) {
   Explainers ex(ctx);
   LookupEvent e = View("S-plain");
   e.case_ref = "Z-3";
-  EXPECT_EQ(ex.ExplainSubject(e, "S-plain").explanation, Explanation::kStatedCaseRef);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, e), ctx.SubjectId("S-plain")).explanation, Explanation::kStatedCaseRef);
   e.case_ref = "Z-1";  // exists but does not hold S-plain
-  EXPECT_EQ(ex.ExplainSubject(e, "S-plain").explanation, Explanation::kNone);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, e), ctx.SubjectId("S-plain")).explanation, Explanation::kNone);
 }
 
 TEST(MonitorExplainers, CoverageIsShareOfExplainedLookups) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  ex.Explain(View("S-case"));
-  ex.Explain(View("S-team"));
-  ex.Explain(View("S-plain"));
-  ex.Explain(View("S-vip"));
+  ex.Explain(In(ctx, View("S-case")));
+  ex.Explain(In(ctx, View("S-team")));
+  ex.Explain(In(ctx, View("S-plain")));
+  ex.Explain(In(ctx, View("S-vip")));
   EXPECT_EQ(ex.coverage().events, 4);
   EXPECT_DOUBLE_EQ(ex.coverage().Share(), 0.5);
 }
@@ -194,7 +207,8 @@ TEST(MonitorExplainers, CoverageIsShareOfExplainedLookups) {
 std::vector<Evidence> RunRules(const Context& ctx, const LookupEvent& e) {
   Explainers ex(ctx);
   Rules rules(ctx);
-  return rules.OnEvent(e, ex.Explain(e));
+  const Event in = In(ctx, e);
+  return rules.OnEvent(in, ex.Explain(in));
 }
 
 TEST(MonitorRules, SameSurnameUnexplainedLookupGivesEvidence) {
@@ -279,7 +293,10 @@ TEST(MonitorRules, RareRegionIsEvidenceOnlyForASeriesOnOneDay) {
   ctx.Index();
   Explainers ex(ctx);
   Rules rules(ctx);
-  auto run = [&](const LookupEvent& e) { return rules.OnEvent(e, ex.Explain(e)); };
+  auto run = [&](const LookupEvent& e) {
+    const Event in = In(ctx, e);
+    return rules.OnEvent(in, ex.Explain(in));
+  };
   // Eight days of ordinary work in the home region establish the user.
   for (int d = 0; d < 8; ++d) {
     run(View("S-case", kT0 + d * kDay));
@@ -315,13 +332,13 @@ TEST(MonitorRules, BulkUnexplainedLookupsAgainstOwnBaselineAndPeersGiveEvidence)
   ctx.Index();
   Explainers ex(ctx);
   Rules rules(ctx);
-  std::vector<std::pair<std::string, Evidence>> last;
+  std::vector<std::pair<std::uint32_t, Evidence>> last;
   for (int d = 0; d < 10; ++d) {
     for (int i = 1; i <= 10; ++i) {
       const int n = (d == 9 && i == 1) ? 200 : 2;
       for (int k = 0; k < n; ++k) {
         LookupEvent e = View("S-plain", kT0 + d * kDay + k, "u" + std::to_string(i));
-        rules.OnEvent(e, ex.Explain(e));
+        rules.OnEvent(In(ctx, e), ex.Explain(In(ctx, e)));
       }
     }
     last = rules.EndDay(rules.LocalDay(kT0 + d * kDay));
@@ -330,8 +347,8 @@ TEST(MonitorRules, BulkUnexplainedLookupsAgainstOwnBaselineAndPeersGiveEvidence)
     }
   }
   ASSERT_EQ(last.size(), 2u);
-  EXPECT_EQ(last[0].first, "u1");
-  EXPECT_EQ(last[1].first, "u1");
+  EXPECT_EQ(ctx.UserName(last[0].first), "u1");
+  EXPECT_EQ(ctx.UserName(last[1].first), "u1");
 }
 
 TEST(MonitorRules, NewTerminalWithBurstSignalsTakenOverAccount) {
@@ -340,14 +357,15 @@ TEST(MonitorRules, NewTerminalWithBurstSignalsTakenOverAccount) {
   Rules rules(ctx);
   for (int d = 0; d < 8; ++d) {
     LookupEvent e = View("S-case", kT0 + d * kDay);
-    rules.OnEvent(e, ex.Explain(e));
+    rules.OnEvent(In(ctx, e), ex.Explain(In(ctx, e)));
     rules.EndDay(rules.LocalDay(e.time));
   }
   bool hit = false;
   for (int k = 0; k < 25; ++k) {
     LookupEvent e = View("S-case", kT0 + 8 * kDay + k * 10);
     e.terminal = "T-new";
-    hit |= HasRule(rules.OnEvent(e, ex.Explain(e)), kRuleTakenOver);
+    const Event in = In(ctx, e);
+    hit |= HasRule(rules.OnEvent(in, ex.Explain(in)), kRuleTakenOver);
   }
   EXPECT_TRUE(hit);
 }
