@@ -39,8 +39,8 @@ void Context::AddCase(CaseFile c) {
 void Context::IndexCase(std::uint32_t case_id, const CaseFile& c) {
   for (const auto& subject : c.subjects) {
     const std::uint32_t s = SubjectId(subject);
-    for (const auto& user : c.assigned) assigned_[Pair(UserId(user), s)].push_back(case_id);
-    if (!c.team.empty()) team_[Pair(teams_.Intern(c.team), s)].push_back(case_id);
+    for (const auto& user : c.assigned) assigned_[Pair(UserId(user), s)].push_back({case_id, c.active});
+    if (!c.team.empty()) team_[Pair(teams_.Intern(c.team), s)].push_back({case_id, c.active});
   }
 }
 
@@ -89,15 +89,15 @@ const CaseFile* Context::FindCase(std::string_view id) const {
   return it == cases.end() ? nullptr : &it->second;
 }
 
-const std::vector<std::uint32_t>* Context::AssignedCasesFor(std::uint32_t user, std::uint32_t subject) const {
+const CaseWindows* Context::AssignedCasesFor(std::uint32_t user, std::uint32_t subject) const {
   auto it = assigned_.find(Pair(user, subject));
   return it == assigned_.end() ? nullptr : &it->second;
 }
-const std::vector<std::int64_t>* Context::DispatchTimes(std::uint32_t user, std::uint32_t subject) const {
+const DispatchTimeList* Context::DispatchTimes(std::uint32_t user, std::uint32_t subject) const {
   auto it = dispatch_.find(Pair(user, subject));
   return it == dispatch_.end() ? nullptr : &it->second;
 }
-const std::vector<std::uint32_t>* Context::TeamCasesFor(std::uint32_t team, std::uint32_t subject) const {
+const CaseWindows* Context::TeamCasesFor(std::uint32_t team, std::uint32_t subject) const {
   if (team == kNoId) return nullptr;
   auto it = team_.find(Pair(team, subject));
   return it == team_.end() ? nullptr : &it->second;
@@ -108,12 +108,13 @@ std::size_t Context::IndexHeapBytes() const {
       users_.HeapBytes() + subjects_.HeapBytes() + terminals_.HeapBytes() + cases_.HeapBytes() + teams_.HeapBytes();
   bytes += staff_rows_.capacity() * sizeof(void*) + user_team_.capacity() * 4 +
            subject_rows_.capacity() * sizeof(void*) + case_rows_.capacity() * sizeof(void*);
+  // Slots, plus what spilled out of the inline storage.
   for (const PairMap64* m : {&assigned_, &team_}) {
-    bytes += m->capacity() * (8 + sizeof(std::vector<std::uint32_t>) + 1);
-    for (const auto& [k, v] : *m) bytes += v.capacity() * 4;
+    bytes += m->capacity() * (8 + sizeof(CaseWindows) + 1);
+    for (const auto& [k, v] : *m) bytes += v.size() > 1 ? v.capacity() * sizeof(CaseWindow) : 0;
   }
-  bytes += dispatch_.capacity() * (8 + sizeof(std::vector<std::int64_t>) + 1);
-  for (const auto& [k, v] : dispatch_) bytes += v.capacity() * 8;
+  bytes += dispatch_.capacity() * (8 + sizeof(DispatchTimeList) + 1);
+  for (const auto& [k, v] : dispatch_) bytes += v.size() > 2 ? v.capacity() * 8 : 0;
   return bytes;
 }
 

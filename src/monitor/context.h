@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "monitor/intern.h"
 
 namespace waarborg::monitor {
@@ -75,6 +76,17 @@ struct Dispatch {
   std::int64_t time = 0;
 };
 
+// A case in an explainer index, with its active interval copied in so that
+// explaining a look-up needs no trip to the case row.
+struct CaseWindow {
+  std::uint32_t id = 0;  // Context::CaseId
+  Interval active;
+};
+// Most (user, subject) and (team, subject) pairs have one case, most
+// (user, subject) pairs one or two dispatches: kept in the hash slot itself.
+using CaseWindows = absl::InlinedVector<CaseWindow, 1>;
+using DispatchTimeList = absl::InlinedVector<std::int64_t, 2>;
+
 // All side tables plus the indexes the explainers need. Call Index() after
 // filling the tables and before explaining; rows added later through Add* are
 // indexed at once (the generator adds subjects and dispatches day by day).
@@ -135,17 +147,17 @@ class Context {
   std::uint32_t TeamOf(std::uint32_t user) const { return user_team_[user]; }
 
   // Cases to which `user` is assigned that concern `subject`.
-  const std::vector<std::uint32_t>* AssignedCasesFor(std::uint32_t user, std::uint32_t subject) const;
+  const CaseWindows* AssignedCasesFor(std::uint32_t user, std::uint32_t subject) const;
   // Dispatch times of `user` to incidents involving `subject`.
-  const std::vector<std::int64_t>* DispatchTimes(std::uint32_t user, std::uint32_t subject) const;
+  const DispatchTimeList* DispatchTimes(std::uint32_t user, std::uint32_t subject) const;
   // Cases of `team` that concern `subject`.
-  const std::vector<std::uint32_t>* TeamCasesFor(std::uint32_t team, std::uint32_t subject) const;
+  const CaseWindows* TeamCasesFor(std::uint32_t team, std::uint32_t subject) const;
 
   // Heap bytes of the id tables and indexes (for the state-size report).
   std::size_t IndexHeapBytes() const;
 
  private:
-  using PairMap64 = absl::flat_hash_map<std::uint64_t, std::vector<std::uint32_t>>;
+  using PairMap64 = absl::flat_hash_map<std::uint64_t, CaseWindows>;
   static std::uint64_t Pair(std::uint32_t a, std::uint32_t b) { return (std::uint64_t{a} << 32) | b; }
   // Makes the per-user vectors cover `user`; returns it.
   std::uint32_t Grow(std::uint32_t user) const;
@@ -157,9 +169,9 @@ class Context {
   mutable std::vector<std::uint32_t> user_team_;
   mutable std::vector<const Subject*> subject_rows_;
   std::vector<const CaseFile*> case_rows_;
-  PairMap64 assigned_;                                                      // user, subject -> case ids
-  absl::flat_hash_map<std::uint64_t, std::vector<std::int64_t>> dispatch_;  // user, subject -> times
-  PairMap64 team_;                                                          // team, subject -> case ids
+  PairMap64 assigned_;                                             // user, subject -> case ids
+  absl::flat_hash_map<std::uint64_t, DispatchTimeList> dispatch_;  // user, subject -> times
+  PairMap64 team_;                                                 // team, subject -> case ids
 };
 
 }  // namespace waarborg::monitor

@@ -29,15 +29,12 @@ SubjectVerdict Explainers::ExplainSubject(const Event& e, std::uint32_t subject)
   SubjectVerdict v;
   v.subject = subject;
   const std::int64_t t = e.time;
-  auto recent = [&](std::uint32_t case_id) {
-    const CaseFile* c = ctx_.CaseOf(case_id);
-    return c && t >= c->active.start && t < c->active.end + cfg_.team_recent_s;
-  };
-  if (const auto* ids = ctx_.AssignedCasesFor(e.user, subject)) {
-    for (std::uint32_t id : *ids) {
-      if (recent(id)) {
+  auto recent = [&](const CaseWindow& c) { return t >= c.active.start && t < c.active.end + cfg_.team_recent_s; };
+  if (const auto* cases = ctx_.AssignedCasesFor(e.user, subject)) {
+    for (const CaseWindow& c : *cases) {
+      if (recent(c)) {
         v.explanation = Explanation::kAssignedCase;
-        v.reference = id;
+        v.reference = c.id;
         return v;
       }
     }
@@ -50,11 +47,11 @@ SubjectVerdict Explainers::ExplainSubject(const Event& e, std::uint32_t subject)
       }
     }
   }
-  if (const auto* ids = ctx_.TeamCasesFor(ctx_.TeamOf(e.user), subject)) {
-    for (std::uint32_t id : *ids) {
-      if (recent(id)) {
+  if (const auto* cases = ctx_.TeamCasesFor(ctx_.TeamOf(e.user), subject)) {
+    for (const CaseWindow& c : *cases) {
+      if (recent(c)) {
         v.explanation = Explanation::kTeamHandled;
-        v.reference = id;
+        v.reference = c.id;
         return v;
       }
     }

@@ -24,16 +24,16 @@ class Interner {
  public:
   // The id of `s`, assigning the next one when `s` is new.
   std::uint32_t Intern(std::string_view s) {
-    auto it = ids_.find(s);
+    auto it = ids_.find(Key(s));
     if (it != ids_.end()) return it->second;
     const auto id = static_cast<std::uint32_t>(names_.size());
-    const std::string& name = names_.emplace_back(s);
-    ids_.emplace(name, id);
+    names_.emplace_back(s);
+    ids_.emplace(s, id);
     return id;
   }
   // The id of `s`, or kNoId when it was never interned.
   std::uint32_t Find(std::string_view s) const {
-    auto it = ids_.find(s);
+    auto it = ids_.find(Key(s));
     return it == ids_.end() ? kNoId : it->second;
   }
   // The string of `id`, which must have been returned by Intern.
@@ -45,15 +45,20 @@ class Interner {
   std::size_t HeapBytes() const;
 
  private:
-  // A deque never moves its elements, so the views keyed in ids_ stay valid.
-  std::deque<std::string> names_;
-  absl::flat_hash_map<std::string_view, std::uint32_t> ids_;
+  // absl's heterogeneous look-up takes absl::string_view (a type of its own
+  // in Debian's build), not std::string_view.
+  static absl::string_view Key(std::string_view s) { return {s.data(), s.size()}; }
+  // The keys are whole strings, not views into names_: ids up to 15
+  // characters (subjects, terminals, most user ids) then sit in the hash slot
+  // itself, so a look-up compares them without another cache miss.
+  absl::flat_hash_map<std::string, std::uint32_t> ids_;
+  std::deque<std::string> names_;  // by id; a deque keeps Name()'s references valid as it grows
 };
 
 inline std::size_t Interner::HeapBytes() const {
-  std::size_t bytes = names_.size() * sizeof(std::string) + ids_.capacity() * (sizeof(std::string_view) + 5);
+  std::size_t bytes = names_.size() * sizeof(std::string) + ids_.capacity() * (sizeof(std::string) + 4 + 1);
   for (const auto& n : names_) {
-    if (n.capacity() > 15) bytes += n.capacity() + 1;
+    if (n.capacity() > 15) bytes += 2 * (n.capacity() + 1);  // in names_ and in the key
   }
   return bytes;
 }

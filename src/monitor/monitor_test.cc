@@ -150,6 +150,78 @@ TEST(MonitorPseudonym, SameUserSameKeyGivesSamePseudonymAndNoRealId) {
   EXPECT_FALSE(Pseudonymizer::Create("short").ok());
 }
 
+TEST(MonitorPseudonym, IngestionCachesThePseudonymOfEachUserId) {
+  auto p = Pseudonymizer::Create(std::string(32, 'k'));
+  ASSERT_TRUE(p.ok());
+  Context ctx;
+  Ingestor in(ctx, *p);
+  EventView v;
+  v.user = "jan.jansen";
+  Event first, again;
+  in.Ingest(v, first);
+  in.Ingest(v, again);
+  EXPECT_EQ(first.user, again.user);
+  EXPECT_EQ(ctx.UserName(first.user), p->Of("jan.jansen"));
+  v.user = "piet.pietersen";
+  in.Ingest(v, again);
+  EXPECT_NE(first.user, again.user);
+  EXPECT_EQ(in.users(), 2u);
+}
+
+// ---- interning ----
+
+TEST(MonitorInterning, IdsRoundTripAndStayWhenTheTableGrows) {
+  Interner ids;
+  const std::uint32_t a = ids.Intern("S-1");
+  const std::uint32_t b = ids.Intern("S-2");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(ids.Intern("S-1"), a);
+  for (int i = 0; i < 10000; ++i) ids.Intern("X-" + std::to_string(i));
+  EXPECT_EQ(ids.Find("S-1"), a);
+  EXPECT_EQ(ids.Name(a), "S-1");
+  EXPECT_EQ(ids.Name(b), "S-2");
+  EXPECT_EQ(ids.Find("unknown"), kNoId);
+}
+
+TEST(MonitorInterning, EventKeepsUserSubjectsOfInterestAndCaseAsIds) {
+  Context ctx = MakeContext();
+  LookupEvent e = View("S-case");
+  e.subjects_returned = {"S-plain", "S-vip"};
+  e.case_ref = "Z-1";
+  const Event in = In(ctx, e);
+  EXPECT_EQ(ctx.UserName(in.user), "u1");
+  ASSERT_EQ(in.subjects.size(), 1u) << "the opened subject, not the returned ones";
+  EXPECT_EQ(ctx.SubjectName(in.subjects[0]), "S-case");
+  EXPECT_EQ(ctx.SubjectOf(in.subjects[0])->surname, "bakker");
+  EXPECT_EQ(ctx.CaseName(in.case_ref), "Z-1");
+  e.case_ref = "Z-unknown";
+  EXPECT_EQ(In(ctx, e).case_ref, kNoId);
+  EXPECT_EQ(In(ctx, e).case_ref_text, "Z-unknown");
+}
+
+TEST(MonitorInterning, SubjectAddedAfterIndexIsFoundById) {
+  Context ctx = MakeContext();
+  const std::uint32_t seen_first = ctx.SubjectId("S-late");  // named by an event before the table had it
+  EXPECT_EQ(ctx.SubjectOf(seen_first), nullptr);
+  ctx.AddSubject({"S-late", "laat", "u0llll"});
+  EXPECT_EQ(ctx.SubjectId("S-late"), seen_first);
+  ASSERT_NE(ctx.SubjectOf(seen_first), nullptr);
+  EXPECT_EQ(ctx.SubjectOf(seen_first)->surname, "laat");
+}
+
+TEST(MonitorParser, ViewParsesWithoutCopyingAndAgreesWithParse) {
+  EventParser p;
+  const std::string line = ToJsonLine(View("S-x"));
+  EventView v;
+  ASSERT_TRUE(p.ParseView(line, v).ok());
+  EXPECT_EQ(v.time, kT0);
+  EXPECT_EQ(v.user, "u1");
+  EXPECT_EQ(v.terminal, "T1");
+  ASSERT_EQ(v.subjects_opened.size(), 1u);
+  EXPECT_EQ(v.subjects_opened[0], "S-x");
+  EXPECT_FALSE(p.ParseView(R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"view"} x})", v).ok());
+}
+
 // ---- explainers ----
 
 TEST(MonitorExplainers, LookupOfAssignedCaseSubjectIsExplained) {
@@ -459,6 +531,55 @@ TEST(MonitorEngine, UnexplainedFamilyLookupBecomesAFlagInDetectionMode) {
   ASSERT_EQ(reports[0].flags.size(), 1u);
   EXPECT_EQ(reports[0].flags[0].user, "u1");
   EXPECT_NEAR(engine.coverage().Share(), 1.0 / 3, 1e-9);
+}
+
+// Streaming: the flag is raised when the evidence arrives, not at the day's
+// close, and only once a day.
+TEST(MonitorEngine, ProvisionalFlagIsRaisedWhenTheScoreCrossesTheThreshold) {
+  Context ctx = MakeContext();
+  EngineConfig cfg;
+  cfg.scoring.mode = Mode::kDetection;
+  std::vector<DayReport> reports;
+  std::vector<std::pair<std::int64_t, Flag>> provisional;  // events processed when raised, flag
+  Engine engine(ctx, cfg, [&](const DayReport& r) { reports.push_back(r); });
+  engine.OnProvisionalFlag([&](const Flag& f) { provisional.push_back({engine.events(), f}); });
+  engine.Process(View("S-case"));
+  engine.Process(View("S-fam", kT0 + 60));  // same surname: 3 points
+  EXPECT_TRUE(provisional.empty()) << "3 points is below the threshold of 6";
+  engine.Process(View("S-vip", kT0 + 120));  // VIP: 4 more
+  ASSERT_EQ(provisional.size(), 1u);
+  EXPECT_EQ(provisional[0].first, 3) << "raised while processing the third event";
+  EXPECT_EQ(provisional[0].second.user, "u1");
+  EXPECT_DOUBLE_EQ(provisional[0].second.score, 7);
+  EXPECT_EQ(provisional[0].second.evidence.size(), 2u);
+  EXPECT_TRUE(reports.empty()) << "the day is not closed yet";
+  engine.Process(View("S-col", kT0 + 180));
+  EXPECT_EQ(provisional.size(), 1u) << "once a day";
+  engine.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].flags.size(), 1u) << "the close still ranks the day";
+}
+
+TEST(MonitorEngine, TrendModeRaisesNoProvisionalFlag) {
+  Context ctx = MakeContext();
+  Engine engine(ctx, EngineConfig{}, nullptr);
+  int provisional = 0;
+  engine.OnProvisionalFlag([&](const Flag&) { ++provisional; });
+  engine.Process(View("S-fam"));
+  engine.Process(View("S-vip", kT0 + 60));
+  engine.Flush();
+  EXPECT_EQ(provisional, 0);
+}
+
+TEST(MonitorEngine, StateStaysSmallPerActiveUser) {
+  Context ctx = MakeContext();
+  Engine engine(ctx, EngineConfig{}, nullptr);
+  for (int d = 0; d < 40; ++d) {
+    for (int k = 0; k < 30; ++k) engine.Process(View(k % 2 ? "S-case" : "S-far", kT0 + d * kDay + k * 60));
+  }
+  engine.Flush();
+  EXPECT_EQ(engine.users(), 1u);
+  EXPECT_LT(engine.StateBytes(), 4096u);
 }
 
 }  // namespace

@@ -39,9 +39,20 @@ RobustStats MedianMad(std::vector<double> v) {
 }
 
 std::uint64_t Rules::RegionKey(std::string_view geohash) const {
-  std::uint64_t key = 0;
-  for (std::size_t i = 0; i < cfg_.region_prefix && i < 8; ++i) key = key << 8 | static_cast<unsigned char>(geohash[i]);
+  // A leading 1 bit keeps every region, even the empty prefix, apart from 0.
+  std::uint64_t key = 1;
+  for (std::size_t i = 0; i < cfg_.region_prefix && i < 7; ++i) key = key << 8 | static_cast<unsigned char>(geohash[i]);
   return key;
+}
+
+std::uint64_t Rules::RegionOf(std::uint32_t subject) {
+  if (subject >= region_of_.size()) region_of_.resize(subject + 1, 0);
+  if (region_of_[subject] == 0) {
+    // Not cached when there is no row yet: the row may still be added.
+    const Subject* s = ctx_.SubjectOf(subject);
+    if (s && s->geohash.size() >= cfg_.region_prefix) region_of_[subject] = RegionKey(s->geohash);
+  }
+  return region_of_[subject];
 }
 
 std::string Rules::Clears(const Event& e, std::string_view subject) const {
@@ -81,7 +92,7 @@ void Rules::TimeRules(const Event& e, const StaffMember* staff, std::string_view
 }
 
 void Rules::SubjectRules(const Event& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st,
-                         bool established, std::vector<Evidence>& out) const {
+                         bool established, std::vector<Evidence>& out) {
   const Subject* s = ctx_.SubjectOf(v.subject);
   if (!s) return;
   const std::string& subject = ctx_.SubjectName(v.subject);
@@ -122,7 +133,7 @@ void Rules::SubjectRules(const Event& e, const StaffMember* staff, const Subject
         Cat("Opvraging van ", subject, ", die in een lopend onderzoek staat, zonder werkrelatie."));
   }
   if (s->geohash.size() >= cfg_.region_prefix) {
-    const std::uint64_t region = RegionKey(s->geohash);
+    const std::uint64_t region = RegionOf(v.subject);
     const bool home_region = staff && SharePrefix(s->geohash, staff->home_geohash, cfg_.region_prefix);
     auto seen = std::find_if(st.regions.begin(), st.regions.end(), [&](const auto& r) { return r.first == region; });
     const bool new_today = seen == st.regions.end() || seen->second == st.today;
@@ -197,11 +208,10 @@ std::vector<Evidence> Rules::OnEvent(const Event& e, const EventVerdict& verdict
   }
   // Regions learned from every look-up (explained ones too).
   for (const auto& v : verdict.subjects) {
-    if (const Subject* s = ctx_.SubjectOf(v.subject); s && s->geohash.size() >= cfg_.region_prefix) {
-      const std::uint64_t region = RegionKey(s->geohash);
-      if (std::none_of(st.regions.begin(), st.regions.end(), [&](const auto& r) { return r.first == region; })) {
-        st.regions.emplace_back(region, day);
-      }
+    const std::uint64_t region = RegionOf(v.subject);
+    if (region != 0 &&
+        std::none_of(st.regions.begin(), st.regions.end(), [&](const auto& r) { return r.first == region; })) {
+      st.regions.emplace_back(region, day);
     }
   }
 

@@ -49,7 +49,7 @@ struct RuleConfig {
   int night_end_hour = 6;
   std::int64_t roster_slack_s = 3600;  // before and after a shift still counts as on duty
   std::size_t near_home_prefix = 5;    // shared geohash characters (~5 km)
-  std::size_t region_prefix = 3;       // geohash characters of a "region" (at most 8)
+  std::size_t region_prefix = 3;       // geohash characters of a "region" (at most 7)
   // A region new to the user is evidence only from this many distinct
   // unexplained subjects there on one day: a single look-up elsewhere is
   // everyday work (a plate from another region), a series is the pattern.
@@ -130,18 +130,23 @@ class Rules {
 
   // The first region_prefix characters of a geohash as one integer.
   std::uint64_t RegionKey(std::string_view geohash) const;
+  // The region key of `subject`, 0 when it has none (no row or a short
+  // geohash). Cached by subject id: every look-up learns its region, and the
+  // cache spares a visit to the subject row.
+  std::uint64_t RegionOf(std::uint32_t subject);
   // Time rules; `subject` is the first unexplained subject, so the same
   // subject at odd hours counts once a day but different subjects add up.
   void TimeRules(const Event& e, const StaffMember* staff, std::string_view subject, std::vector<Evidence>& out) const;
   void SubjectRules(const Event& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st, bool established,
-                    std::vector<Evidence>& out) const;
+                    std::vector<Evidence>& out);
   std::string Clears(const Event& e, std::string_view subject) const;
 
   const Context& ctx_;
   RuleConfig cfg_;
   std::vector<UserState> users_;  // by Context user id
   std::size_t active_users_ = 0;
-  Interner groups_;  // "role|unit"
+  Interner groups_;                       // "role|unit"
+  std::vector<std::uint64_t> region_of_;  // by subject id; 0 = not known yet
 };
 
 }  // namespace waarborg::monitor
