@@ -50,7 +50,7 @@ bench-monitor: $(BUILD)/CMakeCache.txt
 	$(BUILD)/monitor_bench --events $(MONITOR_BENCH_DIR)/events.jsonl
 	$(BUILD)/monitor_bench --staff 2000 --days 40 --events $(MONITOR_BENCH_DIR)/events-2000.jsonl \
 	  --export $(MONITOR_BENCH_DIR)/tables-2000 | tee $(MONITOR_BENCH_DIR)/cpp-2000.txt
-	python3 bench/monitor_pandas.py --events $(MONITOR_BENCH_DIR)/events-2000.jsonl \
+	/usr/bin/python3 bench/monitor_pandas.py --events $(MONITOR_BENCH_DIR)/events-2000.jsonl \
 	  --tables $(MONITOR_BENCH_DIR)/tables-2000 \
 	  --cpp-rate $$(sed -n 's/^(c).*median \([0-9]*\) events.*/\1/p' $(MONITOR_BENCH_DIR)/cpp-2000.txt)
 

@@ -153,6 +153,14 @@ class Context {
   // Cases of `team` that concern `subject`.
   const CaseWindows* TeamCasesFor(std::uint32_t team, std::uint32_t subject) const;
 
+  // Starts loading the index entries that explaining `subject` for `user`
+  // will read, so that their cache misses overlap with other work.
+  void Prefetch(std::uint32_t user, std::uint32_t subject) const {
+    assigned_.prefetch(Pair(user, subject));
+    dispatch_.prefetch(Pair(user, subject));
+    if (user_team_[user] != kNoId) team_.prefetch(Pair(user_team_[user], subject));
+  }
+
   // Heap bytes of the id tables and indexes (for the state-size report).
   std::size_t IndexHeapBytes() const;
 

@@ -96,6 +96,14 @@ class Rules {
   // day's counts into the baselines.
   std::vector<std::pair<std::uint32_t, Evidence>> EndDay(std::int64_t day);
 
+  // Starts loading the state that OnEvent(e) will read (see Engine::Prefetch).
+  void Prefetch(const Event& e) const {
+    if (e.user < users_.size()) __builtin_prefetch(&users_[e.user]);
+    for (std::uint32_t s : e.subjects) {
+      if (s < region_of_.size()) __builtin_prefetch(&region_of_[s]);
+    }
+  }
+
   // Number of users with state.
   std::size_t users() const { return active_users_; }
   // Bytes of per-user state: the state records of the users with state plus
