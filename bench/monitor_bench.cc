@@ -297,8 +297,11 @@ int main(int argc, char** argv) {
       close(fd);
       rates.push_back(static_cast<double>(n) / s);
       cpu_rates.push_back(static_cast<double>(n) / cpu);
-      std::printf("  (c) run %d: %lld events in %.2f s = %.0f events/s, %zu flags, explanation coverage %.4f\n", r + 1,
-                  static_cast<long long>(n), s, rates.back(), run_flags.size(), engine.coverage().Share());
+      std::printf(
+          "  (c) run %d: %lld events in %.2f s = %.0f events/s (%.2f s CPU = %.0f events per CPU second), %zu flags, "
+          "explanation coverage %.4f\n",
+          r + 1, static_cast<long long>(n), s, rates.back(), cpu, cpu_rates.back(), run_flags.size(),
+          engine.coverage().Share());
       state_bytes = engine.StateBytes();
       users = engine.users();
       heap_growth = mallinfo2().uordblks - heap0;
