@@ -299,9 +299,12 @@ std::size_t Rules::StateBytes() const {
   std::size_t bytes = 0;
   for (const UserState& st : users_) {
     if (st.first_day < 0) continue;
-    bytes += sizeof(UserState) + st.history.capacity() * sizeof(int) +
-             (st.terminals.capacity() + st.pending_terminals.capacity()) * sizeof(std::uint32_t) +
-             st.regions.capacity() * sizeof(st.regions[0]) + st.new_terminal_times.capacity() * sizeof(std::int64_t) +
+    // Inline storage is in sizeof(UserState); count the heap only when spilled.
+    const std::size_t terminals_heap = st.terminals.size() > 4 ? st.terminals.capacity() * sizeof(std::uint32_t) : 0;
+    const std::size_t regions_heap = st.regions.size() > 8 ? st.regions.capacity() * sizeof(st.regions[0]) : 0;
+    bytes += sizeof(UserState) + st.history.capacity() * sizeof(int) + terminals_heap + regions_heap +
+             st.pending_terminals.capacity() * sizeof(std::uint32_t) +
+             st.new_terminal_times.capacity() * sizeof(std::int64_t) +
              st.new_regions_today.capacity() * sizeof(NewRegionToday);
     for (const auto& r : st.new_regions_today) {
       bytes += r.subjects.capacity() * sizeof(std::uint32_t) + r.held.capacity() * sizeof(Evidence);

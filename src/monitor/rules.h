@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "monitor/context.h"
 #include "monitor/event.h"
 #include "monitor/explainers.h"
@@ -98,7 +99,11 @@ class Rules {
 
   // Starts loading the state that OnEvent(e) will read (see Engine::Prefetch).
   void Prefetch(const Event& e) const {
-    if (e.user < users_.size()) __builtin_prefetch(&users_[e.user]);
+    if (e.user < users_.size()) {
+      // The state record spans a few cache lines; OnEvent reads them all.
+      const char* p = reinterpret_cast<const char*>(&users_[e.user]);
+      for (std::size_t off = 0; off < sizeof(UserState); off += 64) __builtin_prefetch(p + off);
+    }
     for (std::uint32_t s : e.subjects) {
       if (s < region_of_.size()) __builtin_prefetch(&region_of_[s]);
     }
