@@ -209,7 +209,7 @@ TEST(MonitorInterning, SubjectAddedAfterIndexIsFoundById) {
   EXPECT_EQ(ctx.SubjectOf(seen_first)->surname, "laat");
 }
 
-TEST(MonitorParser, ViewParsesWithoutCopyingAndAgreesWithParse) {
+TEST(MonitorParser, ParseViewReadsTheFieldsAndRejectsTrailingGarbage) {
   EventParser p;
   const std::string line = ToJsonLine(View("S-x"));
   EventView v;
