@@ -10,6 +10,10 @@
 #include <unordered_set>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "monitor/intern.h"
+
 namespace waarborg::monitor {
 
 // Hash for string-keyed maps that can be searched with a std::string_view
@@ -36,23 +40,23 @@ struct StaffMember {
   std::string unit;
   std::string team;
   std::string role;
-  std::string surname;       // normalised, e.g. "de jong"
-  std::string home_geohash;  // coarse, 6 characters (about 1 km)
+  std::string surname;           // normalised, e.g. "de jong"
+  std::string home_geohash;      // coarse, 6 characters (about 1 km)
   std::vector<Interval> roster;  // shifts; empty means "roster unknown"
   std::vector<Interval> leave;
   std::vector<std::string> declared_relations;  // subject ids the user declared
-  std::string own_subject;  // the subject id of this person's own record, if any
+  std::string own_subject;                      // the subject id of this person's own record, if any
 };
 
 // A registered person (or vehicle, address) that look-ups return.
 struct Subject {
   std::string id;
-  std::string surname;   // normalised; empty for non-persons
-  std::string geohash;   // 6 characters
+  std::string surname;  // normalised; empty for non-persons
+  std::string geohash;  // 6 characters
   bool vip = false;
   bool shielded = false;
   bool under_investigation = false;
-  std::string colleague;  // pseudonym when the subject is a member of staff
+  std::string colleague;             // pseudonym when the subject is a member of staff
   std::vector<std::string> authors;  // pseudonyms of users who wrote the record
 };
 
@@ -72,8 +76,25 @@ struct Dispatch {
   std::int64_t time = 0;
 };
 
+// A case in an explainer index, with its active interval copied in so that
+// explaining a look-up needs no trip to the case row.
+struct CaseWindow {
+  std::uint32_t id = 0;  // Context::CaseId
+  Interval active;
+};
+// Most (user, subject) and (team, subject) pairs have one case, most
+// (user, subject) pairs one or two dispatches: kept in the hash slot itself.
+using CaseWindows = absl::InlinedVector<CaseWindow, 1>;
+using DispatchTimeList = absl::InlinedVector<std::int64_t, 2>;
+
 // All side tables plus the indexes the explainers need. Call Index() after
-// filling or changing the tables and before explaining.
+// filling the tables and before explaining; rows added later through Add* are
+// indexed at once (the generator adds subjects and dispatches day by day).
+//
+// The indexes work on dense ids (intern.h). The id tables also take the users,
+// subjects and terminals that events name but no table holds, so they grow
+// while events are explained: they are bookkeeping, not table contents, hence
+// mutable behind the const look-ups. Not thread-safe; one engine per Context.
 class Context {
  public:
   StringMap<StaffMember> staff;
@@ -81,13 +102,21 @@ class Context {
   StringMap<CaseFile> cases;
   std::vector<Dispatch> dispatches;
 
-  // Adds or replaces a table row (convenience for loaders and tests).
-  void AddStaff(StaffMember s) { staff[s.pseudonym] = std::move(s); }
-  void AddSubject(Subject s) { subjects[s.id] = std::move(s); }
-  void AddCase(CaseFile c) { cases[c.id] = std::move(c); }
+  Context() = default;
+  // The indexes point into the tables, so a copy would point into the
+  // original; moving keeps the nodes and with them the pointers.
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+  Context(Context&&) = default;
+  Context& operator=(Context&&) = default;
+
+  // Adds or replaces a table row (loaders, the generator and tests).
+  void AddStaff(StaffMember s);
+  void AddSubject(Subject s);
+  void AddCase(CaseFile c);
   void AddDispatch(Dispatch d) { dispatches.push_back(std::move(d)); }
 
-  // Builds the look-up indexes from the tables.
+  // Builds the look-up indexes from the tables. Ids already given out stay.
   void Index();
   // Adds a dispatch and indexes it at once (no full Index() needed).
   void AddDispatchIndexed(Dispatch d);
@@ -99,19 +128,58 @@ class Context {
   // The case or nullptr.
   const CaseFile* FindCase(std::string_view id) const;
 
-  // Cases (ids) to which `user` is assigned that concern `subject`.
-  const std::vector<std::string>* AssignedCasesFor(std::string_view user, std::string_view subject) const;
+  // Ids. User, subject and terminal ids are assigned on first sight; case ids
+  // only exist for cases in the table (kNoId otherwise).
+  std::uint32_t UserId(std::string_view pseudonym) const { return Grow(users_.Intern(pseudonym)); }
+  std::uint32_t SubjectId(std::string_view id) const;
+  std::uint32_t TerminalId(std::string_view id) const { return terminals_.Intern(id); }
+  std::uint32_t CaseId(std::string_view id) const { return cases_.Find(id); }
+  const std::string& UserName(std::uint32_t user) const { return users_.Name(user); }
+  const std::string& SubjectName(std::uint32_t subject) const { return subjects_.Name(subject); }
+  const std::string& TerminalName(std::uint32_t terminal) const { return terminals_.Name(terminal); }
+  const std::string& CaseName(std::uint32_t c) const { return cases_.Name(c); }
+
+  // Rows by id (nullptr when the table has none).
+  const StaffMember* StaffOf(std::uint32_t user) const { return staff_rows_[user]; }
+  const Subject* SubjectOf(std::uint32_t subject) const { return subject_rows_[subject]; }
+  const CaseFile* CaseOf(std::uint32_t c) const { return case_rows_[c]; }
+  // The team id of the user's staff row, kNoId when unknown or empty.
+  std::uint32_t TeamOf(std::uint32_t user) const { return user_team_[user]; }
+
+  // Cases to which `user` is assigned that concern `subject`.
+  const CaseWindows* AssignedCasesFor(std::uint32_t user, std::uint32_t subject) const;
   // Dispatch times of `user` to incidents involving `subject`.
-  const std::vector<std::int64_t>* DispatchTimes(std::string_view user, std::string_view subject) const;
-  // Cases (ids) of `team` that concern `subject`.
-  const std::vector<std::string>* TeamCasesFor(std::string_view team, std::string_view subject) const;
+  const DispatchTimeList* DispatchTimes(std::uint32_t user, std::uint32_t subject) const;
+  // Cases of `team` that concern `subject`.
+  const CaseWindows* TeamCasesFor(std::uint32_t team, std::uint32_t subject) const;
+
+  // Starts loading the index entries that explaining `subject` for `user`
+  // will read, so that their cache misses overlap with other work.
+  void Prefetch(std::uint32_t user, std::uint32_t subject) const {
+    assigned_.prefetch(Pair(user, subject));
+    dispatch_.prefetch(Pair(user, subject));
+    if (user_team_[user] != kNoId) team_.prefetch(Pair(user_team_[user], subject));
+  }
+
+  // Heap bytes of the id tables and indexes (for the state-size report).
+  std::size_t IndexHeapBytes() const;
 
  private:
-  // "a|b" in a per-thread buffer, valid until the next call on this thread.
-  static std::string_view Key(std::string_view a, std::string_view b);
-  StringMap<std::vector<std::string>> assigned_;  // user|subject -> case ids
-  StringMap<std::vector<std::int64_t>> dispatch_;  // user|subject -> times
-  StringMap<std::vector<std::string>> team_;      // team|subject -> case ids
+  using PairMap64 = absl::flat_hash_map<std::uint64_t, CaseWindows>;
+  static std::uint64_t Pair(std::uint32_t a, std::uint32_t b) { return (std::uint64_t{a} << 32) | b; }
+  // Makes the per-user vectors cover `user`; returns it.
+  std::uint32_t Grow(std::uint32_t user) const;
+  void IndexCase(std::uint32_t case_id, const CaseFile& c);
+
+  mutable Interner users_, subjects_, terminals_;
+  Interner cases_, teams_;
+  mutable std::vector<const StaffMember*> staff_rows_;
+  mutable std::vector<std::uint32_t> user_team_;
+  mutable std::vector<const Subject*> subject_rows_;
+  std::vector<const CaseFile*> case_rows_;
+  PairMap64 assigned_;                                             // user, subject -> case ids
+  absl::flat_hash_map<std::uint64_t, DispatchTimeList> dispatch_;  // user, subject -> times
+  PairMap64 team_;                                                 // team, subject -> case ids
 };
 
 }  // namespace waarborg::monitor

@@ -36,11 +36,21 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -76,8 +86,7 @@ const std::vector<std::string>& SubjectsOfInterest(const LookupEvent& e) {
 
 absl::StatusOr<std::int64_t> ParseUtcTime(std::string_view s) {
   // 2026-11-23T14:05:00Z
-  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-      s[19] != 'Z') {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') {
     return Bad("time is not YYYY-MM-DDTHH:MM:SSZ");
   }
   int y, mo, d, h, mi, se;
@@ -141,9 +150,10 @@ std::string ToJsonLine(const LookupEvent& e) {
 }
 
 struct EventParser::Impl {
-  simdjson::ondemand::parser parser;
-  std::string buffer;
+  simdjson::dom::parser parser;
+  std::string buffer;  // the line plus simdjson's padding
   std::string line;
+  EventView view;
 };
 
 EventParser::EventParser() : impl_(std::make_unique<Impl>()) {}
@@ -151,46 +161,47 @@ EventParser::~EventParser() = default;
 
 namespace {
 
-absl::Status ReadString(simdjson::ondemand::value v, std::string_view key, std::string& out) {
-  std::string_view s;
-  if (v.get_string().get(s) != simdjson::SUCCESS) return Bad(Cat(key, " is not a string"));
-  out.assign(s.data(), s.size());
+absl::Status ReadString(simdjson::dom::element v, std::string_view key, std::string_view& out) {
+  if (v.get_string().get(out) != simdjson::SUCCESS) return Bad(Cat(key, " is not a string"));
   return absl::OkStatus();
 }
 
-absl::Status ReadStringArray(simdjson::ondemand::value v, std::string_view key, std::vector<std::string>& out) {
-  simdjson::ondemand::array arr;
+absl::Status ReadStringArray(simdjson::dom::element v, std::string_view key, std::vector<std::string_view>& out) {
+  simdjson::dom::array arr;
   if (v.get_array().get(arr) != simdjson::SUCCESS) return Bad(Cat(key, " is not an array"));
-  for (auto item : arr) {
+  for (simdjson::dom::element item : arr) {
     std::string_view s;
     if (item.get_string().get(s) != simdjson::SUCCESS) return Bad(Cat(key, " holds a non-string"));
-    out.emplace_back(s.data(), s.size());
+    out.push_back(s);
   }
   return absl::OkStatus();
+}
+
+void CopyStrings(const std::vector<std::string_view>& from, std::vector<std::string>& to) {
+  to.assign(from.begin(), from.end());
 }
 
 }  // namespace
 
-absl::Status EventParser::Parse(std::string_view line, LookupEvent& out) {
-  out = LookupEvent{};
+absl::Status EventParser::ParseView(std::string_view line, EventView& out) {
+  out.time = 0;
+  out.system = out.user = out.role = out.unit = out.session = out.terminal = out.reason = out.case_ref = {};
+  out.action = Action::kSearch;
+  out.query_type = QueryType::kName;
+  out.subjects_returned.clear();
+  out.subjects_opened.clear();
+  out.emergency = false;
+  std::size_t last = line.find_last_not_of(" \t");
+  if (last == std::string_view::npos || line[last] != '}') return Bad("not a single JSON object");
   std::string& buf = impl_->buffer;
   buf.assign(line.data(), line.size());
   buf.append(simdjson::SIMDJSON_PADDING, ' ');
-  std::size_t last = line.find_last_not_of(" \t");
-  if (last == std::string_view::npos || line[last] != '}') return Bad("not a single JSON object");
-  simdjson::ondemand::document doc;
-  if (impl_->parser.iterate(buf.data(), line.size(), buf.size()).get(doc) != simdjson::SUCCESS) {
-    return Bad("not JSON");
-  }
-  simdjson::ondemand::object obj;
+  simdjson::dom::element doc;
+  if (impl_->parser.parse(buf.data(), line.size(), false).get(doc) != simdjson::SUCCESS) return Bad("not JSON");
+  simdjson::dom::object obj;
   if (doc.get_object().get(obj) != simdjson::SUCCESS) return Bad("not a JSON object");
   bool has_time = false, has_user = false, has_action = false, has_query = false;
-  for (auto field_result : obj) {
-    simdjson::ondemand::field field;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS) return Bad("malformed object");
-    std::string_view key;
-    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return Bad("malformed key");
-    simdjson::ondemand::value v = field.value();
+  for (auto [key, v] : obj) {
     if (key == "time") {
       std::string_view s;
       std::int64_t t;
@@ -244,17 +255,35 @@ absl::Status EventParser::Parse(std::string_view line, LookupEvent& out) {
     } else if (key == "subjects_opened") {
       if (auto st = ReadStringArray(v, key, out.subjects_opened); !st.ok()) return st;
     } else if (key == "emergency") {
-      bool b;
-      if (v.get_bool().get(b) != simdjson::SUCCESS) return Bad("emergency is not a boolean");
-      out.emergency = b;
-    } else {
-      // Unknown fields are skipped by On-Demand when the loop moves on.
+      if (v.get_bool().get(out.emergency) != simdjson::SUCCESS) return Bad("emergency is not a boolean");
     }
+    // Unknown fields are ignored.
   }
   if (!has_time) return Bad("time is missing");
   if (!has_user) return Bad("user is missing");
   if (!has_action) return Bad("action is missing");
   if (!has_query) return Bad("query_type is missing");
+  return absl::OkStatus();
+}
+
+absl::Status EventParser::Parse(std::string_view line, LookupEvent& out) {
+  EventView& v = impl_->view;
+  absl::Status st = ParseView(line, v);
+  if (!st.ok()) return st;
+  out.time = v.time;
+  out.system.assign(v.system);
+  out.user.assign(v.user);
+  out.role.assign(v.role);
+  out.unit.assign(v.unit);
+  out.session.assign(v.session);
+  out.terminal.assign(v.terminal);
+  out.action = v.action;
+  out.query_type = v.query_type;
+  CopyStrings(v.subjects_returned, out.subjects_returned);
+  CopyStrings(v.subjects_opened, out.subjects_opened);
+  out.reason.assign(v.reason);
+  out.case_ref.assign(v.case_ref);
+  out.emergency = v.emergency;
   return absl::OkStatus();
 }
 

@@ -7,27 +7,34 @@ namespace waarborg::monitor {
 
 std::string_view ExplanationLabel(Explanation e) {
   switch (e) {
-    case Explanation::kNone: return "niet verklaard";
-    case Explanation::kAssignedCase: return "toegewezen zaak of melding";
-    case Explanation::kDispatch: return "inzet bij melding";
-    case Explanation::kTeamHandled: return "eigen team behandelde betrokkene";
-    case Explanation::kAuthored: return "zelf opgesteld registratie";
-    case Explanation::kStatedCaseRef: return "opgegeven zaaknummer";
-    case Explanation::kCount: break;
+    case Explanation::kNone:
+      return "niet verklaard";
+    case Explanation::kAssignedCase:
+      return "toegewezen zaak of melding";
+    case Explanation::kDispatch:
+      return "inzet bij melding";
+    case Explanation::kTeamHandled:
+      return "eigen team behandelde betrokkene";
+    case Explanation::kAuthored:
+      return "zelf opgesteld registratie";
+    case Explanation::kStatedCaseRef:
+      return "opgegeven zaaknummer";
+    case Explanation::kCount:
+      break;
   }
   return "?";
 }
 
-SubjectVerdict Explainers::ExplainSubject(const LookupEvent& e, std::string_view subject) const {
+SubjectVerdict Explainers::ExplainSubject(const Event& e, std::uint32_t subject) const {
   SubjectVerdict v;
-  v.subject = std::string(subject);
+  v.subject = subject;
   const std::int64_t t = e.time;
-  if (const auto* ids = ctx_.AssignedCasesFor(e.user, subject)) {
-    for (const auto& id : *ids) {
-      const CaseFile* c = ctx_.FindCase(id);
-      if (c && t >= c->active.start && t < c->active.end + cfg_.team_recent_s) {
+  auto recent = [&](const CaseWindow& c) { return t >= c.active.start && t < c.active.end + cfg_.team_recent_s; };
+  if (const auto* cases = ctx_.AssignedCasesFor(e.user, subject)) {
+    for (const CaseWindow& c : *cases) {
+      if (recent(c)) {
         v.explanation = Explanation::kAssignedCase;
-        v.reference = id;
+        v.reference = c.id;
         return v;
       }
     }
@@ -40,53 +47,50 @@ SubjectVerdict Explainers::ExplainSubject(const LookupEvent& e, std::string_view
       }
     }
   }
-  const StaffMember* staff = ctx_.FindStaff(e.user);
-  if (staff && !staff->team.empty()) {
-    if (const auto* ids = ctx_.TeamCasesFor(staff->team, subject)) {
-      for (const auto& id : *ids) {
-        const CaseFile* c = ctx_.FindCase(id);
-        if (c && t >= c->active.start && t < c->active.end + cfg_.team_recent_s) {
-          v.explanation = Explanation::kTeamHandled;
-          v.reference = id;
-          return v;
-        }
+  if (const auto* cases = ctx_.TeamCasesFor(ctx_.TeamOf(e.user), subject)) {
+    for (const CaseWindow& c : *cases) {
+      if (recent(c)) {
+        v.explanation = Explanation::kTeamHandled;
+        v.reference = c.id;
+        return v;
       }
     }
   }
-  const Subject* s = ctx_.FindSubject(subject);
-  if (s && std::find(s->authors.begin(), s->authors.end(), e.user) != s->authors.end()) {
+  const Subject* s = ctx_.SubjectOf(subject);
+  if (s && std::find(s->authors.begin(), s->authors.end(), ctx_.UserName(e.user)) != s->authors.end()) {
     v.explanation = Explanation::kAuthored;
     return v;
   }
-  if (!e.case_ref.empty()) {
-    const CaseFile* c = ctx_.FindCase(e.case_ref);
-    if (c && c->active.Contains(t) && std::find(c->subjects.begin(), c->subjects.end(), subject) != c->subjects.end()) {
+  if (e.case_ref != kNoId) {
+    const CaseFile* c = ctx_.CaseOf(e.case_ref);
+    const std::string& name = ctx_.SubjectName(subject);
+    if (c && c->active.Contains(t) && std::find(c->subjects.begin(), c->subjects.end(), name) != c->subjects.end()) {
       v.explanation = Explanation::kStatedCaseRef;
-      v.reference = c->id;
+      v.reference = e.case_ref;
       return v;
     }
   }
   return v;
 }
 
-EventVerdict Explainers::Explain(const LookupEvent& e) {
-  EventVerdict verdict;
+void Explainers::Explain(const Event& e, EventVerdict& out) {
+  out.explained = true;
+  out.subjects.clear();
   Explanation first = Explanation::kNone;
-  for (const auto& subject : SubjectsOfInterest(e)) {
-    SubjectVerdict v = ExplainSubject(e, subject);
+  for (std::uint32_t subject : e.subjects) {
+    const SubjectVerdict v = ExplainSubject(e, subject);
     if (v.explanation == Explanation::kNone) {
-      verdict.explained = false;
+      out.explained = false;
     } else if (first == Explanation::kNone) {
       first = v.explanation;
     }
-    verdict.subjects.push_back(std::move(v));
+    out.subjects.push_back(v);
   }
   ++coverage_.events;
-  if (verdict.explained) {
+  if (out.explained) {
     ++coverage_.explained;
     ++coverage_.by_kind[static_cast<int>(first)];
   }
-  return verdict;
 }
 
 }  // namespace waarborg::monitor

@@ -9,6 +9,7 @@
 
 #include "monitor/context.h"
 #include "monitor/event.h"
+#include "monitor/ingest.h"
 
 namespace waarborg::monitor {
 
@@ -33,9 +34,9 @@ struct ExplainerConfig {
 
 // The verdict on one subject of one look-up.
 struct SubjectVerdict {
-  std::string subject;
+  std::uint32_t subject = kNoId;  // Context::SubjectId
   Explanation explanation = Explanation::kNone;
-  std::string reference;  // the case id, where there is one
+  std::uint32_t reference = kNoId;  // Context::CaseId of the case, where there is one
 };
 
 // The verdict on one look-up: explained when every subject of interest is.
@@ -61,11 +62,18 @@ class Explainers {
   explicit Explainers(const Context& context, ExplainerConfig config = {}) : ctx_(context), cfg_(config) {}
 
   // The explanation of `subject` in look-up `e`, first matching explainer.
-  SubjectVerdict ExplainSubject(const LookupEvent& e, std::string_view subject) const;
+  SubjectVerdict ExplainSubject(const Event& e, std::uint32_t subject) const;
 
-  // Explains the whole look-up and updates the coverage counters. A look-up
-  // without subjects counts as explained (there is nothing to relate).
-  EventVerdict Explain(const LookupEvent& e);
+  // Explains the whole look-up into `out` (reusing its capacity) and updates
+  // the coverage counters. A look-up without subjects counts as explained
+  // (there is nothing to relate).
+  void Explain(const Event& e, EventVerdict& out);
+  // The same, returning the verdict (tests).
+  EventVerdict Explain(const Event& e) {
+    EventVerdict v;
+    Explain(e, v);
+    return v;
+  }
 
   // Counters of all look-ups passed to Explain.
   const Coverage& coverage() const { return coverage_; }

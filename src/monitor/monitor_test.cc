@@ -1,11 +1,12 @@
 // Unit tests of the Protective Monitoring engine, named after the rules.
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include "monitor/context.h"
 #include "monitor/event.h"
 #include "monitor/explainers.h"
+#include "monitor/ingest.h"
 #include "monitor/pseudonym.h"
 #include "monitor/rules.h"
 #include "monitor/scoring.h"
@@ -61,6 +62,13 @@ LookupEvent View(std::string subject, std::int64_t t = kT0, std::string user = "
   return e;
 }
 
+// `e` (already pseudonymised) as the engine sees it.
+Event In(const Context& ctx, const LookupEvent& e) {
+  Event out;
+  Intern(ctx, e, out);
+  return out;
+}
+
 bool HasRule(const std::vector<Evidence>& ev, std::string_view rule) {
   for (const auto& e : ev) {
     if (e.rule == rule) return true;
@@ -73,11 +81,13 @@ bool HasRule(const std::vector<Evidence>& ev, std::string_view rule) {
 TEST(MonitorParser, WellFormedLineGivesTheEvent) {
   EventParser p;
   LookupEvent e;
-  ASSERT_TRUE(p.Parse(R"({"time":"2026-11-23T10:00:00Z","system":"BVH","user":"jan","role":"agent","unit":"A",)"
-                      R"("session":"s1","terminal":"T1","action":"view","query_type":"bsn",)"
-                      R"("subjects_returned":["S1","S2"],"subjects_opened":["S1"],"case_ref":"Z-1","emergency":true,"extra":{"x":[1]}})",
-                      e)
-                  .ok());
+  ASSERT_TRUE(
+      p.Parse(
+           R"({"time":"2026-11-23T10:00:00Z","system":"BVH","user":"jan","role":"agent","unit":"A",)"
+           R"("session":"s1","terminal":"T1","action":"view","query_type":"bsn",)"
+           R"("subjects_returned":["S1","S2"],"subjects_opened":["S1"],"case_ref":"Z-1","emergency":true,"extra":{"x":[1]}})",
+           e)
+          .ok());
   EXPECT_EQ(e.time, kT0);
   EXPECT_EQ(e.user, "jan");
   EXPECT_EQ(e.action, Action::kView);
@@ -105,8 +115,10 @@ TEST(MonitorParser, MalformedLineIsCountedAndSetAside) {
   std::stringstream in;
   in << ToJsonLine(View("S-1")) << "\n"
      << "{not json\n"
-     << R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"dance","query_type":"name"})" << "\n"
-     << R"({"user":"x","action":"view","query_type":"name"})" << "\n"
+     << R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"dance","query_type":"name"})"
+     << "\n"
+     << R"({"user":"x","action":"view","query_type":"name"})"
+     << "\n"
      << "\n"
      << ToJsonLine(View("S-2")) << "\n";
   EventParser p;
@@ -138,34 +150,107 @@ TEST(MonitorPseudonym, SameUserSameKeyGivesSamePseudonymAndNoRealId) {
   EXPECT_FALSE(Pseudonymizer::Create("short").ok());
 }
 
+TEST(MonitorPseudonym, IngestionCachesThePseudonymOfEachUserId) {
+  auto p = Pseudonymizer::Create(std::string(32, 'k'));
+  ASSERT_TRUE(p.ok());
+  Context ctx;
+  Ingestor in(ctx, *p);
+  EventView v;
+  v.user = "jan.jansen";
+  Event first, again;
+  in.Ingest(v, first);
+  in.Ingest(v, again);
+  EXPECT_EQ(first.user, again.user);
+  EXPECT_EQ(ctx.UserName(first.user), p->Of("jan.jansen"));
+  v.user = "piet.pietersen";
+  in.Ingest(v, again);
+  EXPECT_NE(first.user, again.user);
+  EXPECT_EQ(in.users(), 2u);
+}
+
+// ---- interning ----
+
+TEST(MonitorInterning, IdsRoundTripAndStayWhenTheTableGrows) {
+  Interner ids;
+  const std::uint32_t a = ids.Intern("S-1");
+  const std::uint32_t b = ids.Intern("S-2");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(ids.Intern("S-1"), a);
+  for (int i = 0; i < 10000; ++i) ids.Intern("X-" + std::to_string(i));
+  EXPECT_EQ(ids.Find("S-1"), a);
+  EXPECT_EQ(ids.Name(a), "S-1");
+  EXPECT_EQ(ids.Name(b), "S-2");
+  EXPECT_EQ(ids.Find("unknown"), kNoId);
+}
+
+TEST(MonitorInterning, EventKeepsUserSubjectsOfInterestAndCaseAsIds) {
+  Context ctx = MakeContext();
+  LookupEvent e = View("S-case");
+  e.subjects_returned = {"S-plain", "S-vip"};
+  e.case_ref = "Z-1";
+  const Event in = In(ctx, e);
+  EXPECT_EQ(ctx.UserName(in.user), "u1");
+  ASSERT_EQ(in.subjects.size(), 1u) << "the opened subject, not the returned ones";
+  EXPECT_EQ(ctx.SubjectName(in.subjects[0]), "S-case");
+  EXPECT_EQ(ctx.SubjectOf(in.subjects[0])->surname, "bakker");
+  EXPECT_EQ(ctx.CaseName(in.case_ref), "Z-1");
+  e.case_ref = "Z-unknown";
+  EXPECT_EQ(In(ctx, e).case_ref, kNoId);
+  EXPECT_EQ(In(ctx, e).case_ref_text, "Z-unknown");
+}
+
+TEST(MonitorInterning, SubjectAddedAfterIndexIsFoundById) {
+  Context ctx = MakeContext();
+  const std::uint32_t seen_first = ctx.SubjectId("S-late");  // named by an event before the table had it
+  EXPECT_EQ(ctx.SubjectOf(seen_first), nullptr);
+  ctx.AddSubject({"S-late", "laat", "u0llll"});
+  EXPECT_EQ(ctx.SubjectId("S-late"), seen_first);
+  ASSERT_NE(ctx.SubjectOf(seen_first), nullptr);
+  EXPECT_EQ(ctx.SubjectOf(seen_first)->surname, "laat");
+}
+
+TEST(MonitorParser, ParseViewReadsTheFieldsAndRejectsTrailingGarbage) {
+  EventParser p;
+  const std::string line = ToJsonLine(View("S-x"));
+  EventView v;
+  ASSERT_TRUE(p.ParseView(line, v).ok());
+  EXPECT_EQ(v.time, kT0);
+  EXPECT_EQ(v.user, "u1");
+  EXPECT_EQ(v.terminal, "T1");
+  ASSERT_EQ(v.subjects_opened.size(), 1u);
+  EXPECT_EQ(v.subjects_opened[0], "S-x");
+  EXPECT_FALSE(p.ParseView(R"({"time":"2026-11-23T10:00:00Z","user":"x","action":"view"} x})", v).ok());
+}
+
 // ---- explainers ----
 
 TEST(MonitorExplainers, LookupOfAssignedCaseSubjectIsExplained) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EventVerdict v = ex.Explain(View("S-case"));
+  EventVerdict v = ex.Explain(In(ctx, View("S-case")));
   EXPECT_TRUE(v.explained);
   EXPECT_EQ(v.subjects[0].explanation, Explanation::kAssignedCase);
-  EXPECT_EQ(v.subjects[0].reference, "Z-1");
+  EXPECT_EQ(ctx.CaseName(v.subjects[0].reference), "Z-1");
 }
 
 TEST(MonitorExplainers, DispatchWithinWindowExplainsButNotLater) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EXPECT_EQ(ex.ExplainSubject(View("S-disp"), "S-disp").explanation, Explanation::kDispatch);
-  EXPECT_EQ(ex.ExplainSubject(View("S-disp", kT0 + 2 * kDay), "S-disp").explanation, Explanation::kNone);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-disp")), ctx.SubjectId("S-disp")).explanation, Explanation::kDispatch);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-disp", kT0 + 2 * kDay)), ctx.SubjectId("S-disp")).explanation,
+            Explanation::kNone);
 }
 
 TEST(MonitorExplainers, OwnTeamHandledSubjectIsExplained) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EXPECT_EQ(ex.ExplainSubject(View("S-team"), "S-team").explanation, Explanation::kTeamHandled);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-team")), ctx.SubjectId("S-team")).explanation, Explanation::kTeamHandled);
 }
 
 TEST(MonitorExplainers, AuthoredRecordIsExplained) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  EXPECT_EQ(ex.ExplainSubject(View("S-auth"), "S-auth").explanation, Explanation::kAuthored);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, View("S-auth")), ctx.SubjectId("S-auth")).explanation, Explanation::kAuthored);
 }
 
 TEST(MonitorExplainers, ValidStatedCaseReferenceExplainsAndInvalidDoesNot) {
@@ -173,18 +258,18 @@ TEST(MonitorExplainers, ValidStatedCaseReferenceExplainsAndInvalidDoesNot) {
   Explainers ex(ctx);
   LookupEvent e = View("S-plain");
   e.case_ref = "Z-3";
-  EXPECT_EQ(ex.ExplainSubject(e, "S-plain").explanation, Explanation::kStatedCaseRef);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, e), ctx.SubjectId("S-plain")).explanation, Explanation::kStatedCaseRef);
   e.case_ref = "Z-1";  // exists but does not hold S-plain
-  EXPECT_EQ(ex.ExplainSubject(e, "S-plain").explanation, Explanation::kNone);
+  EXPECT_EQ(ex.ExplainSubject(In(ctx, e), ctx.SubjectId("S-plain")).explanation, Explanation::kNone);
 }
 
 TEST(MonitorExplainers, CoverageIsShareOfExplainedLookups) {
   Context ctx = MakeContext();
   Explainers ex(ctx);
-  ex.Explain(View("S-case"));
-  ex.Explain(View("S-team"));
-  ex.Explain(View("S-plain"));
-  ex.Explain(View("S-vip"));
+  ex.Explain(In(ctx, View("S-case")));
+  ex.Explain(In(ctx, View("S-team")));
+  ex.Explain(In(ctx, View("S-plain")));
+  ex.Explain(In(ctx, View("S-vip")));
   EXPECT_EQ(ex.coverage().events, 4);
   EXPECT_DOUBLE_EQ(ex.coverage().Share(), 0.5);
 }
@@ -194,7 +279,8 @@ TEST(MonitorExplainers, CoverageIsShareOfExplainedLookups) {
 std::vector<Evidence> RunRules(const Context& ctx, const LookupEvent& e) {
   Explainers ex(ctx);
   Rules rules(ctx);
-  return rules.OnEvent(e, ex.Explain(e));
+  const Event in = In(ctx, e);
+  return rules.OnEvent(in, ex.Explain(in));
 }
 
 TEST(MonitorRules, SameSurnameUnexplainedLookupGivesEvidence) {
@@ -279,7 +365,10 @@ TEST(MonitorRules, RareRegionIsEvidenceOnlyForASeriesOnOneDay) {
   ctx.Index();
   Explainers ex(ctx);
   Rules rules(ctx);
-  auto run = [&](const LookupEvent& e) { return rules.OnEvent(e, ex.Explain(e)); };
+  auto run = [&](const LookupEvent& e) {
+    const Event in = In(ctx, e);
+    return rules.OnEvent(in, ex.Explain(in));
+  };
   // Eight days of ordinary work in the home region establish the user.
   for (int d = 0; d < 8; ++d) {
     run(View("S-case", kT0 + d * kDay));
@@ -315,13 +404,13 @@ TEST(MonitorRules, BulkUnexplainedLookupsAgainstOwnBaselineAndPeersGiveEvidence)
   ctx.Index();
   Explainers ex(ctx);
   Rules rules(ctx);
-  std::vector<std::pair<std::string, Evidence>> last;
+  std::vector<std::pair<std::uint32_t, Evidence>> last;
   for (int d = 0; d < 10; ++d) {
     for (int i = 1; i <= 10; ++i) {
       const int n = (d == 9 && i == 1) ? 200 : 2;
       for (int k = 0; k < n; ++k) {
         LookupEvent e = View("S-plain", kT0 + d * kDay + k, "u" + std::to_string(i));
-        rules.OnEvent(e, ex.Explain(e));
+        rules.OnEvent(In(ctx, e), ex.Explain(In(ctx, e)));
       }
     }
     last = rules.EndDay(rules.LocalDay(kT0 + d * kDay));
@@ -330,8 +419,8 @@ TEST(MonitorRules, BulkUnexplainedLookupsAgainstOwnBaselineAndPeersGiveEvidence)
     }
   }
   ASSERT_EQ(last.size(), 2u);
-  EXPECT_EQ(last[0].first, "u1");
-  EXPECT_EQ(last[1].first, "u1");
+  EXPECT_EQ(ctx.UserName(last[0].first), "u1");
+  EXPECT_EQ(ctx.UserName(last[1].first), "u1");
 }
 
 TEST(MonitorRules, NewTerminalWithBurstSignalsTakenOverAccount) {
@@ -340,14 +429,15 @@ TEST(MonitorRules, NewTerminalWithBurstSignalsTakenOverAccount) {
   Rules rules(ctx);
   for (int d = 0; d < 8; ++d) {
     LookupEvent e = View("S-case", kT0 + d * kDay);
-    rules.OnEvent(e, ex.Explain(e));
+    rules.OnEvent(In(ctx, e), ex.Explain(In(ctx, e)));
     rules.EndDay(rules.LocalDay(e.time));
   }
   bool hit = false;
   for (int k = 0; k < 25; ++k) {
     LookupEvent e = View("S-case", kT0 + 8 * kDay + k * 10);
     e.terminal = "T-new";
-    hit |= HasRule(rules.OnEvent(e, ex.Explain(e)), kRuleTakenOver);
+    const Event in = In(ctx, e);
+    hit |= HasRule(rules.OnEvent(in, ex.Explain(in)), kRuleTakenOver);
   }
   EXPECT_TRUE(hit);
 }
@@ -441,6 +531,55 @@ TEST(MonitorEngine, UnexplainedFamilyLookupBecomesAFlagInDetectionMode) {
   ASSERT_EQ(reports[0].flags.size(), 1u);
   EXPECT_EQ(reports[0].flags[0].user, "u1");
   EXPECT_NEAR(engine.coverage().Share(), 1.0 / 3, 1e-9);
+}
+
+// Streaming: the flag is raised when the evidence arrives, not at the day's
+// close, and only once a day.
+TEST(MonitorEngine, ProvisionalFlagIsRaisedWhenTheScoreCrossesTheThreshold) {
+  Context ctx = MakeContext();
+  EngineConfig cfg;
+  cfg.scoring.mode = Mode::kDetection;
+  std::vector<DayReport> reports;
+  std::vector<std::pair<std::int64_t, Flag>> provisional;  // events processed when raised, flag
+  Engine engine(ctx, cfg, [&](const DayReport& r) { reports.push_back(r); });
+  engine.OnProvisionalFlag([&](const Flag& f) { provisional.push_back({engine.events(), f}); });
+  engine.Process(View("S-case"));
+  engine.Process(View("S-fam", kT0 + 60));  // same surname: 3 points
+  EXPECT_TRUE(provisional.empty()) << "3 points is below the threshold of 6";
+  engine.Process(View("S-vip", kT0 + 120));  // VIP: 4 more
+  ASSERT_EQ(provisional.size(), 1u);
+  EXPECT_EQ(provisional[0].first, 3) << "raised while processing the third event";
+  EXPECT_EQ(provisional[0].second.user, "u1");
+  EXPECT_DOUBLE_EQ(provisional[0].second.score, 7);
+  EXPECT_EQ(provisional[0].second.evidence.size(), 2u);
+  EXPECT_TRUE(reports.empty()) << "the day is not closed yet";
+  engine.Process(View("S-col", kT0 + 180));
+  EXPECT_EQ(provisional.size(), 1u) << "once a day";
+  engine.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].flags.size(), 1u) << "the close still ranks the day";
+}
+
+TEST(MonitorEngine, TrendModeRaisesNoProvisionalFlag) {
+  Context ctx = MakeContext();
+  Engine engine(ctx, EngineConfig{}, nullptr);
+  int provisional = 0;
+  engine.OnProvisionalFlag([&](const Flag&) { ++provisional; });
+  engine.Process(View("S-fam"));
+  engine.Process(View("S-vip", kT0 + 60));
+  engine.Flush();
+  EXPECT_EQ(provisional, 0);
+}
+
+TEST(MonitorEngine, StateStaysSmallPerActiveUser) {
+  Context ctx = MakeContext();
+  Engine engine(ctx, EngineConfig{}, nullptr);
+  for (int d = 0; d < 40; ++d) {
+    for (int k = 0; k < 30; ++k) engine.Process(View(k % 2 ? "S-case" : "S-far", kT0 + d * kDay + k * 60));
+  }
+  engine.Flush();
+  EXPECT_EQ(engine.users(), 1u);
+  EXPECT_LT(engine.StateBytes(), 4096u);
 }
 
 }  // namespace

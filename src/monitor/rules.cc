@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "core/common/strings.h"
 
@@ -37,15 +38,33 @@ RobustStats MedianMad(std::vector<double> v) {
   return r;
 }
 
-std::string Rules::Clears(const LookupEvent& e, std::string_view subject) const {
-  if (!e.case_ref.empty()) {
-    return Cat("verklaard als ", subject, " gekoppeld is aan zaak ", e.case_ref, " (of als de medewerker daarvoor is ingezet)");
+std::uint64_t Rules::RegionKey(std::string_view geohash) const {
+  // A leading 1 bit keeps every region, even the empty prefix, apart from 0.
+  std::uint64_t key = 1;
+  for (std::size_t i = 0; i < cfg_.region_prefix && i < 7; ++i) key = key << 8 | static_cast<unsigned char>(geohash[i]);
+  return key;
+}
+
+std::uint64_t Rules::RegionOf(std::uint32_t subject) {
+  if (subject >= region_of_.size()) region_of_.resize(subject + 1, 0);
+  if (region_of_[subject] == 0) {
+    // Not cached when there is no row yet: the row may still be added.
+    const Subject* s = ctx_.SubjectOf(subject);
+    if (s && s->geohash.size() >= cfg_.region_prefix) region_of_[subject] = RegionKey(s->geohash);
+  }
+  return region_of_[subject];
+}
+
+std::string Rules::Clears(const Event& e, std::string_view subject) const {
+  if (!e.case_ref_text.empty()) {
+    return Cat("verklaard als ", subject, " gekoppeld is aan zaak ", e.case_ref_text,
+               " (of als de medewerker daarvoor is ingezet)");
   }
   return Cat("verklaard als gekoppeld aan een zaak of melding waarin ", subject,
              " voorkomt en waaraan de medewerker of het team werkt");
 }
 
-void Rules::TimeRules(const LookupEvent& e, const StaffMember* staff, std::string_view subject,
+void Rules::TimeRules(const Event& e, const StaffMember* staff, std::string_view subject,
                       std::vector<Evidence>& out) const {
   const std::int64_t local = e.time + cfg_.utc_offset_s;
   const int hour = static_cast<int>((local % 86400) / 3600);
@@ -72,85 +91,104 @@ void Rules::TimeRules(const LookupEvent& e, const StaffMember* staff, std::strin
   }
 }
 
-void Rules::SubjectRules(const LookupEvent& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st,
-                         bool established, std::vector<Evidence>& out) const {
-  const Subject* s = ctx_.FindSubject(v.subject);
+void Rules::SubjectRules(const Event& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st,
+                         bool established, std::vector<Evidence>& out) {
+  const Subject* s = ctx_.SubjectOf(v.subject);
   if (!s) return;
-  const std::string clears = Clears(e, v.subject);
+  const std::string& subject = ctx_.SubjectName(v.subject);
+  const std::string& user = ctx_.UserName(e.user);
+  const std::string clears = Clears(e, subject);
   auto add = [&](std::string_view rule, int pts, std::string text) {
-    out.push_back({std::string(rule), pts, v.subject, e.time, std::move(text), clears});
+    out.push_back({std::string(rule), pts, subject, e.time, std::move(text), clears});
   };
   if (staff) {
-    if (!s->colleague.empty() && s->colleague == e.user) {
-      add(kRuleOwnRecord, cfg_.pts_own_record, Cat("Medewerker bekeek de eigen registratie (", v.subject, ")."));
+    if (!s->colleague.empty() && s->colleague == user) {
+      add(kRuleOwnRecord, cfg_.pts_own_record, Cat("Medewerker bekeek de eigen registratie (", subject, ")."));
     } else if (!s->colleague.empty()) {
       add(kRuleColleague, cfg_.pts_colleague,
-          Cat("Opvraging van een collega (", v.subject, ") zonder zaak, melding of inzet."));
+          Cat("Opvraging van een collega (", subject, ") zonder zaak, melding of inzet."));
     }
-    if (!staff->surname.empty() && s->surname == staff->surname && s->colleague != e.user) {
+    if (!staff->surname.empty() && s->surname == staff->surname && s->colleague != user) {
       add(kRuleSameSurname, cfg_.pts_same_surname,
-          Cat("Opvraging van ", v.subject, " met dezelfde achternaam als de medewerker, zonder werkrelatie."));
+          Cat("Opvraging van ", subject, " met dezelfde achternaam als de medewerker, zonder werkrelatie."));
     }
-    if (SharePrefix(s->geohash, staff->home_geohash, cfg_.near_home_prefix) && s->colleague != e.user) {
+    if (SharePrefix(s->geohash, staff->home_geohash, cfg_.near_home_prefix) && s->colleague != user) {
       add(kRuleNearHome, cfg_.pts_near_home,
-          Cat("Opvraging van ", v.subject, " die in de woonomgeving van de medewerker staat ingeschreven, zonder werkrelatie."));
+          Cat("Opvraging van ", subject,
+              " die in de woonomgeving van de medewerker staat ingeschreven, zonder werkrelatie."));
     }
-    if (std::find(staff->declared_relations.begin(), staff->declared_relations.end(), v.subject) !=
+    if (std::find(staff->declared_relations.begin(), staff->declared_relations.end(), subject) !=
         staff->declared_relations.end()) {
       add(kRuleDeclared, cfg_.pts_declared,
-          Cat("Opvraging van ", v.subject, ", een door de medewerker gemelde relatie, zonder werkrelatie."));
+          Cat("Opvraging van ", subject, ", een door de medewerker gemelde relatie, zonder werkrelatie."));
     }
   }
-  if (s->vip) add(kRuleVip, cfg_.pts_vip, Cat("Opvraging van een bekend persoon (", v.subject, ") zonder werkrelatie."));
+  if (s->vip) add(kRuleVip, cfg_.pts_vip, Cat("Opvraging van een bekend persoon (", subject, ") zonder werkrelatie."));
   if (s->shielded) {
-    add(kRuleShielded, cfg_.pts_shielded, Cat("Opvraging van een afgeschermde registratie (", v.subject, ") zonder werkrelatie."));
+    add(kRuleShielded, cfg_.pts_shielded,
+        Cat("Opvraging van een afgeschermde registratie (", subject, ") zonder werkrelatie."));
   }
   if (s->under_investigation) {
     add(kRuleUnderInvestigation, cfg_.pts_under_investigation,
-        Cat("Opvraging van ", v.subject, ", die in een lopend onderzoek staat, zonder werkrelatie."));
+        Cat("Opvraging van ", subject, ", die in een lopend onderzoek staat, zonder werkrelatie."));
   }
   if (s->geohash.size() >= cfg_.region_prefix) {
-    std::string region = s->geohash.substr(0, cfg_.region_prefix);
+    const std::uint64_t region = RegionOf(v.subject);
     const bool home_region = staff && SharePrefix(s->geohash, staff->home_geohash, cfg_.region_prefix);
-    auto seen = st.regions.find(region);
+    auto seen = std::find_if(st.regions.begin(), st.regions.end(), [&](const auto& r) { return r.first == region; });
     const bool new_today = seen == st.regions.end() || seen->second == st.today;
     if (established && !home_region && new_today) {
-      auto& today = st.new_regions_today[region];
-      if (std::find(today.subjects.begin(), today.subjects.end(), v.subject) != today.subjects.end()) return;
-      today.subjects.push_back(v.subject);
-      Evidence ev{std::string(kRuleRareRegion), cfg_.pts_rare_region, v.subject, e.time,
-                  Cat("Opvraging van ", v.subject, " in regio ", region,
-                      ", waar de medewerker niet eerder opvroeg, als deel van een reeks van ", today.subjects.size(),
-                      " op één dag, zonder werkrelatie."),
-                  clears};
-      if (today.subjects.size() < cfg_.rare_region_min_subjects) {
-        today.held.push_back(std::move(ev));
+      auto today = std::find_if(st.new_regions_today.begin(), st.new_regions_today.end(),
+                                [&](const NewRegionToday& r) { return r.region == region; });
+      if (today == st.new_regions_today.end()) {
+        st.new_regions_today.push_back({region, {}, {}});
+        today = st.new_regions_today.end() - 1;
+      }
+      if (std::find(today->subjects.begin(), today->subjects.end(), v.subject) != today->subjects.end()) return;
+      today->subjects.push_back(v.subject);
+      Evidence ev{
+          std::string(kRuleRareRegion),
+          cfg_.pts_rare_region,
+          subject,
+          e.time,
+          Cat("Opvraging van ", subject, " in regio ", std::string_view(s->geohash).substr(0, cfg_.region_prefix),
+              ", waar de medewerker niet eerder opvroeg, als deel van een reeks van ", today->subjects.size(),
+              " op één dag, zonder werkrelatie."),
+          clears};
+      if (today->subjects.size() < cfg_.rare_region_min_subjects) {
+        today->held.push_back(std::move(ev));
       } else {
-        for (auto& held : today.held) out.push_back(std::move(held));
-        today.held.clear();
+        for (auto& held : today->held) out.push_back(std::move(held));
+        today->held.clear();
         out.push_back(std::move(ev));
       }
     }
   }
 }
 
-std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& verdict) {
+std::vector<Evidence> Rules::OnEvent(const Event& e, const EventVerdict& verdict) {
   std::vector<Evidence> out;
+  if (e.user >= users_.size()) users_.resize(e.user + 1);
   UserState& st = users_[e.user];
   // A late event (from a day already closed) counts into the current day.
   const std::int64_t day = std::max(LocalDay(e.time), st.today);
-  if (st.first_day < 0) st.first_day = day;
+  if (st.first_day < 0) {
+    st.first_day = day;
+    ++active_users_;
+  }
   if (st.today != day) {
     st.today = day;
     st.count_today = 0;
     st.unexplained_today = 0;
-    st.new_terminal.clear();
+    st.new_terminal = kNoId;
     st.new_terminal_times.clear();
     st.takeover_reported = false;
     st.new_regions_today.clear();
   }
-  const StaffMember* staff = ctx_.FindStaff(e.user);
-  if (st.role_unit.empty()) st.role_unit = Cat(staff ? staff->role : e.role, "|", staff ? staff->unit : e.unit);
+  const StaffMember* staff = ctx_.StaffOf(e.user);
+  if (st.group == kNoId) {
+    st.group = groups_.Intern(Cat(staff ? staff->role : e.role, "|", staff ? staff->unit : e.unit));
+  }
   const bool established = day - st.first_day >= cfg_.learning_days;
   ++st.count_today;
 
@@ -159,7 +197,7 @@ std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& v
     std::string_view first_unexplained;
     for (const auto& v : verdict.subjects) {
       if (v.explanation == Explanation::kNone) {
-        first_unexplained = v.subject;
+        first_unexplained = ctx_.SubjectName(v.subject);
         break;
       }
     }
@@ -170,13 +208,15 @@ std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& v
   }
   // Regions learned from every look-up (explained ones too).
   for (const auto& v : verdict.subjects) {
-    if (const Subject* s = ctx_.FindSubject(v.subject); s && s->geohash.size() >= cfg_.region_prefix) {
-      st.regions.try_emplace(s->geohash.substr(0, cfg_.region_prefix), day);
+    const std::uint64_t region = RegionOf(v.subject);
+    if (region != 0 &&
+        std::none_of(st.regions.begin(), st.regions.end(), [&](const auto& r) { return r.first == region; })) {
+      st.regions.emplace_back(region, day);
     }
   }
 
   // Taken-over account: a terminal never seen for this user, with a burst.
-  if (!e.terminal.empty() && !st.terminals.contains(e.terminal)) {
+  if (e.terminal != kNoId && std::find(st.terminals.begin(), st.terminals.end(), e.terminal) == st.terminals.end()) {
     if (!established) {
       st.pending_terminals.push_back(e.terminal);
     } else {
@@ -185,15 +225,14 @@ std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& v
         st.new_terminal_times.clear();
       }
       st.new_terminal_times.push_back(e.time);
-      while (!st.new_terminal_times.empty() && e.time - st.new_terminal_times.front() > cfg_.burst_window_s) {
-        st.new_terminal_times.pop_front();
-      }
+      const auto recent = std::find_if(st.new_terminal_times.begin(), st.new_terminal_times.end(),
+                                       [&](std::int64_t t) { return e.time - t <= cfg_.burst_window_s; });
+      st.new_terminal_times.erase(st.new_terminal_times.begin(), recent);
       if (!st.takeover_reported && static_cast<int>(st.new_terminal_times.size()) >= cfg_.burst_count) {
         st.takeover_reported = true;
         out.push_back({std::string(kRuleTakenOver), cfg_.pts_taken_over, "", e.time,
-                       Cat("Vanaf een voor deze medewerker nieuwe werkplek (", e.terminal, ") ",
-                           st.new_terminal_times.size(), " opvragingen binnen ", cfg_.burst_window_s / 60,
-                           " minuten."),
+                       Cat("Vanaf een voor deze medewerker nieuwe werkplek (", ctx_.TerminalName(e.terminal), ") ",
+                           st.new_terminal_times.size(), " opvragingen binnen ", cfg_.burst_window_s / 60, " minuten."),
                        "verklaard als de medewerker bevestigt deze werkplek zelf te hebben gebruikt"});
       }
       st.pending_terminals.push_back(e.terminal);
@@ -202,19 +241,20 @@ std::vector<Evidence> Rules::OnEvent(const LookupEvent& e, const EventVerdict& v
   return out;
 }
 
-std::vector<std::pair<std::string, Evidence>> Rules::EndDay(std::int64_t day) {
-  std::vector<std::pair<std::string, Evidence>> out;
+std::vector<std::pair<std::uint32_t, Evidence>> Rules::EndDay(std::int64_t day) {
+  std::vector<std::pair<std::uint32_t, Evidence>> out;
   // Peer groups: today's unexplained counts per role and unit.
-  std::unordered_map<std::string, std::vector<double>> groups;
-  for (auto& [user, st] : users_) {
-    if (st.today == day) groups[st.role_unit].push_back(st.unexplained_today);
+  std::vector<std::vector<double>> groups(groups_.size());
+  for (const UserState& st : users_) {
+    if (st.today == day) groups[st.group].push_back(st.unexplained_today);
   }
-  std::unordered_map<std::string, RobustStats> group_stats;
-  for (auto& [key, v] : groups) {
-    if (v.size() >= cfg_.min_peer_group) group_stats[key] = MedianMad(v);
+  std::vector<std::optional<RobustStats>> group_stats(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (groups[g].size() >= cfg_.min_peer_group) group_stats[g] = MedianMad(std::move(groups[g]));
   }
   const std::int64_t end_of_day = day * 86400 - cfg_.utc_offset_s + 86399;
-  for (auto& [user, st] : users_) {
+  for (std::uint32_t user = 0; user < users_.size(); ++user) {
+    UserState& st = users_[user];
     if (st.today != day) continue;
     const int x = st.unexplained_today;
     if (x >= cfg_.min_volume) {
@@ -230,25 +270,47 @@ std::vector<std::pair<std::string, Evidence>> Rules::EndDay(std::int64_t day) {
                           "verklaard als de opvragingen bij een zaak, melding of opdracht horen"}});
         }
       }
-      if (auto it = group_stats.find(st.role_unit); it != group_stats.end()) {
-        const RobustStats& g = it->second;
+      if (const auto& group = group_stats[st.group]) {
+        const RobustStats& g = *group;
         const double z = (x - g.median) / (g.mad + std::max(1.0, 0.1 * g.median));
         if (z >= cfg_.volume_z) {
           const int pts = std::min(cfg_.max_volume_points, static_cast<int>(z / cfg_.volume_z) + 1);
-          out.push_back({user,
-                         {std::string(kRuleVolumePeers), pts, "", end_of_day,
-                          Cat(x, " onverklaarde opvragingen op één dag; collega's met dezelfde rol en eenheid: ",
-                              g.median, "."),
-                          "verklaard als de medewerker die dag een bijzondere opdracht had"}});
+          out.push_back(
+              {user,
+               {std::string(kRuleVolumePeers), pts, "", end_of_day,
+                Cat(x, " onverklaarde opvragingen op één dag; collega's met dezelfde rol en eenheid: ", g.median, "."),
+                "verklaard als de medewerker die dag een bijzondere opdracht had"}});
         }
       }
     }
     st.history.push_back(x);
-    while (static_cast<int>(st.history.size()) > cfg_.baseline_days) st.history.pop_front();
-    for (auto& t : st.pending_terminals) st.terminals.insert(std::move(t));
+    if (static_cast<int>(st.history.size()) > cfg_.baseline_days) {
+      st.history.erase(st.history.begin(), st.history.end() - cfg_.baseline_days);
+    }
+    for (std::uint32_t t : st.pending_terminals) {
+      if (std::find(st.terminals.begin(), st.terminals.end(), t) == st.terminals.end()) st.terminals.push_back(t);
+    }
     st.pending_terminals.clear();
   }
   return out;
+}
+
+std::size_t Rules::StateBytes() const {
+  std::size_t bytes = 0;
+  for (const UserState& st : users_) {
+    if (st.first_day < 0) continue;
+    // Inline storage is in sizeof(UserState); count the heap only when spilled.
+    const std::size_t terminals_heap = st.terminals.size() > 4 ? st.terminals.capacity() * sizeof(std::uint32_t) : 0;
+    const std::size_t regions_heap = st.regions.size() > 8 ? st.regions.capacity() * sizeof(st.regions[0]) : 0;
+    bytes += sizeof(UserState) + st.history.capacity() * sizeof(int) + terminals_heap + regions_heap +
+             st.pending_terminals.capacity() * sizeof(std::uint32_t) +
+             st.new_terminal_times.capacity() * sizeof(std::int64_t) +
+             st.new_regions_today.capacity() * sizeof(NewRegionToday);
+    for (const auto& r : st.new_regions_today) {
+      bytes += r.subjects.capacity() * sizeof(std::uint32_t) + r.held.capacity() * sizeof(Evidence);
+    }
+  }
+  return bytes;
 }
 
 }  // namespace waarborg::monitor

@@ -4,16 +4,16 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "monitor/context.h"
 #include "monitor/event.h"
 #include "monitor/explainers.h"
+#include "monitor/ingest.h"
+#include "monitor/intern.h"
 
 namespace waarborg::monitor {
 
@@ -36,12 +36,12 @@ inline constexpr std::string_view kRuleTakenOver = "account.overgenomen";
 
 // One rule hit.
 struct Evidence {
-  std::string rule;     // one of the kRule* identifiers
+  std::string rule;  // one of the kRule* identifiers
   int points = 0;
   std::string subject;  // the subject concerned, empty for user-level rules
   std::int64_t time = 0;
-  std::string text;     // plain Dutch, for the analyst
-  std::string clears;   // plain Dutch: what would explain it away
+  std::string text;    // plain Dutch, for the analyst
+  std::string clears;  // plain Dutch: what would explain it away
 };
 
 struct RuleConfig {
@@ -50,18 +50,18 @@ struct RuleConfig {
   int night_end_hour = 6;
   std::int64_t roster_slack_s = 3600;  // before and after a shift still counts as on duty
   std::size_t near_home_prefix = 5;    // shared geohash characters (~5 km)
-  std::size_t region_prefix = 3;       // geohash characters of a "region"
+  std::size_t region_prefix = 3;       // geohash characters of a "region" (at most 7)
   // A region new to the user is evidence only from this many distinct
   // unexplained subjects there on one day: a single look-up elsewhere is
   // everyday work (a plate from another region), a series is the pattern.
   std::size_t rare_region_min_subjects = 2;
-  int learning_days = 7;               // days of history before baseline rules fire
+  int learning_days = 7;  // days of history before baseline rules fire
   int baseline_days = 28;
-  double volume_z = 5.0;               // robust z above which volume is evidence
-  int min_volume = 10;                 // unexplained look-ups needed for volume evidence
+  double volume_z = 5.0;  // robust z above which volume is evidence
+  int min_volume = 10;    // unexplained look-ups needed for volume evidence
   std::size_t min_peer_group = 5;
-  int burst_count = 20;                // look-ups from one new terminal ...
-  std::int64_t burst_window_s = 900;   // ... within this window
+  int burst_count = 20;               // look-ups from one new terminal ...
+  std::int64_t burst_window_s = 900;  // ... within this window
   // Points per rule.
   int pts_same_surname = 3, pts_near_home = 3, pts_colleague = 3, pts_own_record = 4, pts_declared = 2;
   int pts_vip = 4, pts_shielded = 4, pts_under_investigation = 4;
@@ -90,50 +90,76 @@ class Rules {
   // Evidence for look-up `e` given its verdict: the relation, sensitive-subject,
   // time and region rules for the unexplained subjects, and the taken-over
   // account rule for every look-up. Updates the user's state.
-  std::vector<Evidence> OnEvent(const LookupEvent& e, const EventVerdict& verdict);
+  std::vector<Evidence> OnEvent(const Event& e, const EventVerdict& verdict);
 
-  // Volume evidence of `day` per user (pseudonym) against the user's own
-  // baseline and against peers of the same role and unit; then rolls the
+  // Volume evidence of `day` per user (Context user id) against the user's
+  // own baseline and against peers of the same role and unit; then rolls the
   // day's counts into the baselines.
-  std::vector<std::pair<std::string, Evidence>> EndDay(std::int64_t day);
+  std::vector<std::pair<std::uint32_t, Evidence>> EndDay(std::int64_t day);
+
+  // Starts loading the state that OnEvent(e) will read (see Engine::Prefetch).
+  void Prefetch(const Event& e) const {
+    if (e.user < users_.size()) {
+      // The state record spans a few cache lines; OnEvent reads them all.
+      const char* p = reinterpret_cast<const char*>(&users_[e.user]);
+      for (std::size_t off = 0; off < sizeof(UserState); off += 64) __builtin_prefetch(p + off);
+    }
+    for (std::uint32_t s : e.subjects) {
+      if (s < region_of_.size()) __builtin_prefetch(&region_of_[s]);
+    }
+  }
 
   // Number of users with state.
-  std::size_t users() const { return users_.size(); }
+  std::size_t users() const { return active_users_; }
+  // Bytes of per-user state: the state records of the users with state plus
+  // the heap their containers hold (capacity, not size).
+  std::size_t StateBytes() const;
 
  private:
+  // Today's unexplained subjects in one region new to the user, and the
+  // evidence held back until the series is long enough.
+  struct NewRegionToday {
+    std::uint64_t region = 0;
+    std::vector<std::uint32_t> subjects;
+    std::vector<Evidence> held;
+  };
+  // Per user; small vectors rather than hash sets, since a user has a few
+  // terminals and regions, and the 4 KB per user budget counts.
   struct UserState {
     std::int64_t first_day = -1;
     std::int64_t today = -1;
     int count_today = 0;
     int unexplained_today = 0;
-    std::deque<int> history;  // unexplained look-ups of past active days
-    std::unordered_set<std::string> terminals;
-    std::unordered_map<std::string, std::int64_t> regions;  // region -> first day seen
-    // Today's unexplained subjects per region new to the user, and the
-    // evidence held back until the series is long enough.
-    struct NewRegionToday {
-      std::vector<std::string> subjects;
-      std::vector<Evidence> held;
-    };
-    std::unordered_map<std::string, NewRegionToday> new_regions_today;
-    std::string new_terminal;                 // unknown terminal used today
-    std::deque<std::int64_t> new_terminal_times;
+    std::uint32_t group = kNoId;         // peer group: role and unit
+    std::uint32_t new_terminal = kNoId;  // unknown terminal used today
     bool takeover_reported = false;
-    std::vector<std::string> pending_terminals;  // learned at EndDay
-    std::string role_unit;
+    std::vector<int> history;  // unexplained look-ups of past active days, oldest first
+    std::vector<std::uint32_t> terminals;
+    std::vector<std::uint32_t> pending_terminals;                 // learned at EndDay
+    std::vector<std::pair<std::uint64_t, std::int64_t>> regions;  // region key -> first day seen
+    std::vector<NewRegionToday> new_regions_today;
+    std::vector<std::int64_t> new_terminal_times;
   };
 
+  // The first region_prefix characters of a geohash as one integer.
+  std::uint64_t RegionKey(std::string_view geohash) const;
+  // The region key of `subject`, 0 when it has none (no row or a short
+  // geohash). Cached by subject id: every look-up learns its region, and the
+  // cache spares a visit to the subject row.
+  std::uint64_t RegionOf(std::uint32_t subject);
   // Time rules; `subject` is the first unexplained subject, so the same
   // subject at odd hours counts once a day but different subjects add up.
-  void TimeRules(const LookupEvent& e, const StaffMember* staff, std::string_view subject,
-                 std::vector<Evidence>& out) const;
-  void SubjectRules(const LookupEvent& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st,
-                    bool established, std::vector<Evidence>& out) const;
-  std::string Clears(const LookupEvent& e, std::string_view subject) const;
+  void TimeRules(const Event& e, const StaffMember* staff, std::string_view subject, std::vector<Evidence>& out) const;
+  void SubjectRules(const Event& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st, bool established,
+                    std::vector<Evidence>& out);
+  std::string Clears(const Event& e, std::string_view subject) const;
 
   const Context& ctx_;
   RuleConfig cfg_;
-  std::unordered_map<std::string, UserState> users_;
+  std::vector<UserState> users_;  // by Context user id
+  std::size_t active_users_ = 0;
+  Interner groups_;                       // "role|unit"
+  std::vector<std::uint64_t> region_of_;  // by subject id; 0 = not known yet
 };
 
 }  // namespace waarborg::monitor

@@ -9,10 +9,31 @@
 
 namespace waarborg::monitor {
 
-void Scorer::Add(const std::string& user, std::int64_t day, Evidence ev) {
+bool Scorer::Add(const std::string& user, std::int64_t day, Evidence ev) {
   std::string key = Cat(user, "|", ev.rule, "|", ev.subject);
-  if (!seen_today_.insert(std::move(key)).second) return;
-  today_[user].push_back(std::move(ev));
+  if (!seen_today_.insert(std::move(key)).second) return false;
+  Today& today = today_[user];
+  today.points += ev.points;
+  today.evidence.push_back(std::move(ev));
+  if (cfg_.mode != Mode::kDetection || today.provisional) return false;
+  auto it = scores_.find(user);
+  const std::int64_t last_flag_day = it == scores_.end() ? UserScore{}.last_flag_day : it->second.last_flag_day;
+  if (Carried(user, day) + today.points < cfg_.min_score || day - last_flag_day < cfg_.reflag_days) return false;
+  today.provisional = true;
+  return true;
+}
+
+double Scorer::Carried(const std::string& user, std::int64_t day) const {
+  auto it = scores_.find(user);
+  if (it == scores_.end() || it->second.day < 0) return 0.0;
+  const double lambda = std::log(2.0) / cfg_.half_life_days;
+  return it->second.score * std::exp(-lambda * static_cast<double>(day - it->second.day));
+}
+
+Flag Scorer::Provisional(const std::string& user, std::int64_t day) const {
+  auto it = today_.find(user);
+  if (it == today_.end()) return {user, day, Carried(user, day), {}};
+  return {user, day, Carried(user, day) + it->second.points, it->second.evidence};
 }
 
 double Scorer::Score(const std::string& user) const {
@@ -30,7 +51,8 @@ DayReport Scorer::CloseDay(std::int64_t day) {
     double score;
   };
   std::vector<Candidate> candidates;
-  for (auto& [user, evidence] : today_) {
+  for (auto& [user, today] : today_) {
+    const auto& evidence = today.evidence;
     UserScore& us = scores_[user];
     const double carried = us.day < 0 ? 0.0 : us.score * std::exp(-lambda * static_cast<double>(day - us.day));
     double points = 0;
@@ -54,12 +76,13 @@ DayReport Scorer::CloseDay(std::int64_t day) {
     if (static_cast<int>(candidates.size()) > k) candidates.resize(std::max(0, k));
     for (auto& c : candidates) {
       scores_[c.user].last_flag_day = day;
-      report.flags.push_back({c.user, day, c.score, today_[c.user]});
+      report.flags.push_back({c.user, day, c.score, today_[c.user].evidence});
     }
   }
   // Aggregates in both modes: distinct users per (level, name, rule).
   std::map<std::tuple<std::string, std::string, std::string>, int> counts;
-  for (auto& [user, evidence] : today_) {
+  for (auto& [user, today] : today_) {
+    const auto& evidence = today.evidence;
     const StaffMember* s = ctx_.FindStaff(user);
     std::unordered_set<std::string> rules;
     for (const auto& ev : evidence) rules.insert(ev.rule);
@@ -82,23 +105,32 @@ DayReport Scorer::CloseDay(std::int64_t day) {
 }
 
 Engine::Engine(const Context& context, EngineConfig config, std::function<void(const DayReport&)> sink)
-    : explainers_(context, config.explainers),
+    : ctx_(context),
+      explainers_(context, config.explainers),
       rules_(context, config.rules),
       scorer_(context, config.scoring),
       sink_(std::move(sink)) {}
 
-void Engine::Process(const LookupEvent& e) {
+void Engine::Process(const Event& e) {
   // Late events (slightly out of order) count into the current day.
   const std::int64_t day = std::max(rules_.LocalDay(e.time), day_);
   if (day_ >= 0 && day > day_) CloseDay();
   day_ = day;
   ++events_;
-  EventVerdict verdict = explainers_.Explain(e);
-  for (auto& ev : rules_.OnEvent(e, verdict)) scorer_.Add(e.user, day, std::move(ev));
+  explainers_.Explain(e, verdict_);
+  for (auto& ev : rules_.OnEvent(e, verdict_)) {
+    const std::string& user = ctx_.UserName(e.user);
+    if (scorer_.Add(user, day, std::move(ev)) && provisional_) provisional_(scorer_.Provisional(user, day));
+  }
+}
+
+void Engine::Process(const LookupEvent& e) {
+  Intern(ctx_, e, interned_);
+  Process(interned_);
 }
 
 void Engine::CloseDay() {
-  for (auto& [user, ev] : rules_.EndDay(day_)) scorer_.Add(user, day_, std::move(ev));
+  for (auto& [user, ev] : rules_.EndDay(day_)) scorer_.Add(ctx_.UserName(user), day_, std::move(ev));
   DayReport report = scorer_.CloseDay(day_);
   if (sink_) sink_(report);
 }

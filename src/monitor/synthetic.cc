@@ -21,8 +21,9 @@ Synthetic::Synthetic(SynthConfig config, Pseudonymizer pseudonyms)
   // Surnames: a heavy-tailed distribution, the commonest ~0.3% as in NL.
   std::vector<double> weights;
   for (int i = 0; i < 20000; ++i) {
-    surnames_.push_back(i < 5 ? std::string(std::array<const char*, 5>{"de jong", "jansen", "de vries", "van den berg", "bakker"}[i])
-                              : Cat("achternaam", i));
+    surnames_.push_back(
+        i < 5 ? std::string(std::array<const char*, 5>{"de jong", "jansen", "de vries", "van den berg", "bakker"}[i])
+              : Cat("achternaam", i));
     weights.push_back(1.0 / (i + 50));
   }
   surname_dist_ = std::discrete_distribution<int>(weights.begin(), weights.end());
@@ -125,8 +126,8 @@ Synthetic::Synthetic(SynthConfig config, Pseudonymizer pseudonyms)
     int day = cfg_.learning_days + static_cast<int>(rng_() % span);
     const bool needs_shift = scenario != "nieuwsgierig_buiten_dienst" && scenario != "overgenomen_account";
     if (needs_shift) {
-      while (day < cfg_.days - 1 && (Shift(people_[who], day).end == 0 ||
-                                      OnLeave(people_[who], Shift(people_[who], day).start))) {
+      while (day < cfg_.days - 1 &&
+             (Shift(people_[who], day).end == 0 || OnLeave(people_[who], Shift(people_[who], day).start))) {
         ++day;
       }
     }
@@ -329,7 +330,8 @@ void Synthetic::Inject(const ScenarioLabel& label, int d, std::vector<LookupEven
   } else if (s == "nieuwsgierig_buiten_dienst") {
     // On a day off (or at night after the shift): curiosity from home.
     const std::int64_t t0 = day_start + 21 * 3600 + static_cast<std::int64_t>(u01(rng_) * 3 * 3600);
-    const std::int64_t t = (shift.end != 0 && t0 < shift.end + 3600 && t0 >= shift.start - 3600) ? shift.end + 4 * 3600 : t0;
+    const std::int64_t t =
+        (shift.end != 0 && t0 < shift.end + 3600 && t0 >= shift.start - 3600) ? shift.end + 4 * 3600 : t0;
     const int n = 3 + static_cast<int>(rng_() % 3);
     for (int i = 0; i < n; ++i) view(t + i * 240, RandomSubject(p.unit));
   } else if (s == "zaak_buiten_regio") {

@@ -20,9 +20,15 @@
 namespace waarborg::monitor {
 
 // The injected scenarios, in the order they are assigned round-robin.
-inline constexpr std::string_view kScenarios[] = {
-    "buurman", "ex-partner", "bekende_nederlander", "collega", "familielid",
-    "bulk_voor_lek", "nieuwsgierig_buiten_dienst", "zaak_buiten_regio", "overgenomen_account"};
+inline constexpr std::string_view kScenarios[] = {"buurman",
+                                                  "ex-partner",
+                                                  "bekende_nederlander",
+                                                  "collega",
+                                                  "familielid",
+                                                  "bulk_voor_lek",
+                                                  "nieuwsgierig_buiten_dienst",
+                                                  "zaak_buiten_regio",
+                                                  "overgenomen_account"};
 inline constexpr int kScenarioCount = 9;
 
 struct SynthConfig {
@@ -34,7 +40,7 @@ struct SynthConfig {
   int team_size = 20;
   int subjects_per_unit = 20000;
   double scenarios_per_1000_staff_per_day = 0.1;  // 10,000 staff x 90 days: 90 scenarios
-  int learning_days = 14;  // no scenario before this day
+  int learning_days = 14;                         // no scenario before this day
 };
 
 // A labelled scenario: which user, what, and from which day.

@@ -1,11 +1,12 @@
 // Tests of the synthetic organisation generator.
-#include <set>
+#include "monitor/synthetic.h"
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "monitor/pseudonym.h"
 #include "monitor/scoring.h"
-#include "monitor/synthetic.h"
 
 namespace waarborg::monitor {
 namespace {
