@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libcurl4-openssl-dev python3-aiosmtpd  # e-mail: SMTP via libcurl; a real SMTP receiver for the tests
   libxlsxwriter-dev zlib1g-dev  # the annual report's XLSX export (zlib also reads it back in the tests)
   python3-holidays  # an independent source for the holiday calendar test
+  nats-server  # a real server for the NATS JetStream source's tests (Debian puts it in /usr/sbin)
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata wrk jq mat2
   chromium nodejs npm  # the browser tests; chromium also prints the annual report to PDF
