@@ -82,7 +82,7 @@ std::string ReadFile(const fs::path& path) {
 class NatsServer {
  public:
   static absl::StatusOr<std::unique_ptr<NatsServer>> Start() {
-    const std::string binary = FindNatsServer();
+    std::string binary = FindNatsServer();
     if (binary.empty()) {
       return absl::FailedPreconditionError(
           "nats-server is not installed; these tests need a real one: run scripts/deps.sh "
@@ -90,31 +90,56 @@ class NatsServer {
     }
     std::string dir_template = (fs::temp_directory_path() / "waarborg-nats-XXXXXX").string();
     if (mkdtemp(dir_template.data()) == nullptr) return absl::InternalError("cannot make a temporary directory");
-    std::unique_ptr<NatsServer> server(new NatsServer(dir_template, FreePort()));
+    std::unique_ptr<NatsServer> server(new NatsServer(std::move(binary), dir_template, FreePort()));
     std::ofstream(server->dir_ / "nats.conf") << kServerConfig;
+    if (absl::Status st = server->Spawn(); !st.ok()) return st;
+    return server;
+  }
 
-    const std::string port = std::to_string(server->port_);
-    const std::string config = (server->dir_ / "nats.conf").string();
-    const std::string store = (server->dir_ / "jetstream").string();
-    const std::string log = (server->dir_ / "server.log").string();
-    std::vector<std::string> args = {binary, "-c", config, "-js", "-a", "127.0.0.1", "-p", port, "-sd", store};
+  ~NatsServer() {
+    Stop();
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  // Stops the server and starts it again on the same port and store, as an
+  // operator's restart would.
+  absl::Status Restart() {
+    Stop();
+    return Spawn();
+  }
+
+  int port() const { return port_; }
+
+ private:
+  NatsServer(std::string binary, fs::path dir, int port)
+      : binary_(std::move(binary)), dir_(std::move(dir)), port_(port) {}
+
+  absl::Status Spawn() {
+    const std::string port = std::to_string(port_);
+    const std::string config = (dir_ / "nats.conf").string();
+    const std::string store = (dir_ / "jetstream").string();
+    const std::string log = (dir_ / "server.log").string();
+    std::vector<std::string> args = {binary_, "-c", config, "-js", "-a", "127.0.0.1", "-p", port, "-sd", store};
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-    const int rc = posix_spawn(&server->pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid_, binary_.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return absl::InternalError("cannot start " + binary + ": " + std::strerror(rc));
-
+    if (rc != 0) {
+      pid_ = -1;
+      return absl::InternalError("cannot start " + binary_ + ": " + std::strerror(rc));
+    }
     for (int i = 0; i < 100; ++i) {
-      if (Accepts(server->port_)) return server;
+      if (Accepts(port_)) return absl::OkStatus();
       int status = 0;
-      if (waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
-        server->pid_ = -1;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
         return absl::InternalError("nats-server exited at start:\n" + ReadFile(log));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -122,20 +147,14 @@ class NatsServer {
     return absl::DeadlineExceededError("nats-server did not accept connections within 5 s:\n" + ReadFile(log));
   }
 
-  ~NatsServer() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
+  void Stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
   }
 
-  int port() const { return port_; }
-
- private:
-  NatsServer(fs::path dir, int port) : dir_(std::move(dir)), port_(port) {}
-
+  std::string binary_;
   fs::path dir_;
   int port_;
   pid_t pid_ = -1;
@@ -167,10 +186,10 @@ class NatsJetStreamTest : public ::testing::Test {
   void SetUp() override { ASSERT_NE(server_, nullptr) << start_error_; }
 
   // Each test has a stream of its own on the shared server.
-  NatsJetStreamOptions Options() const {
+  static NatsJetStreamOptions Options(const NatsServer& server = *server_) {
     const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     NatsJetStreamOptions o;
-    o.port = server_->port();
+    o.port = server.port();
     o.stream = "T_" + name;
     o.subject = "test." + name;
     o.durable = "engine";
@@ -300,6 +319,57 @@ TEST_F(NatsJetStreamTest, TheServersPingIsAnsweredSoTheConnectionSurvivesAFetchT
   EXPECT_EQ(*handled, 1);
   EXPECT_EQ(sink.stats().parsed, 1);
   EXPECT_EQ((*source)->reconnects(), 0);
+}
+
+TEST_F(NatsJetStreamTest, RunReopensALostConnectionAndGoesOnWithTheStream) {
+  // A server of its own, since this one is restarted.
+  auto server = NatsServer::Start();
+  ASSERT_TRUE(server.ok()) << server.status();
+  const NatsJetStreamOptions options = Options(**server);
+  auto source = NatsJetStreamSource::Open(options);
+  ASSERT_TRUE(source.ok()) << source.status();
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE((*source)->Publish(options.subject, EventLine(i)).ok());
+
+  std::vector<std::string> users;
+  LineSink sink([&](LookupEvent& e) { users.push_back(e.user); });
+  bool restarted = false;
+  absl::Status restart_status;
+  const absl::Time deadline = absl::Now() + absl::Seconds(8);
+  absl::Status st =
+      (*source)->Run([&](const StreamMessage& m) { sink.Feed(m.payload, m.stream_seq); },
+                     [&] {
+                       if (sink.stats().lines == 2 && !restarted) {
+                         restarted = true;
+                         restart_status = (*server)->Restart();
+                         auto publisher = NatsJetStreamSource::Open(options);
+                         if (!publisher.ok()) restart_status = publisher.status();
+                         for (int i = 2; i < 4 && publisher.ok(); ++i) {
+                           restart_status.Update((*publisher)->Publish(options.subject, EventLine(i)).status());
+                         }
+                       }
+                       return restart_status.ok() && sink.stats().lines < 4 && absl::Now() < deadline;
+                     });
+  ASSERT_TRUE(st.ok()) << st;
+  ASSERT_TRUE(restart_status.ok()) << restart_status;
+  EXPECT_EQ(users, (std::vector<std::string>{"u0", "u1", "u2", "u3"}));
+  EXPECT_GE((*source)->reconnects(), 1);
+}
+
+TEST_F(NatsJetStreamTest, APlainSubscriptionReceivesUntilUnsubscribed) {
+  auto conn = NatsConnection::Connect("127.0.0.1", server_->port(), absl::Seconds(2));
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  auto sid = (*conn)->Subscribe("plain.news");
+  ASSERT_TRUE(sid.ok()) << sid.status();
+  ASSERT_TRUE((*conn)->Publish("plain.news", "one").ok());
+  auto first = (*conn)->NextMessage(absl::Now() + absl::Seconds(2));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->payload, "one");
+  EXPECT_EQ(first->sid, *sid);
+
+  ASSERT_TRUE((*conn)->Unsubscribe(*sid).ok());
+  ASSERT_TRUE((*conn)->Publish("plain.news", "two").ok());
+  ASSERT_TRUE((*conn)->Flush(absl::Seconds(2)).ok());
+  EXPECT_TRUE(absl::IsDeadlineExceeded((*conn)->NextMessage(absl::Now() + absl::Milliseconds(200)).status()));
 }
 
 // The bytes below, as the server would send them.
