@@ -30,6 +30,9 @@ using nlohmann::json;
 // The server's own limit on a control line is 4 KB by default; anything much
 // longer without a line end is not the NATS protocol.
 constexpr std::size_t kMaxControlLine = 64 * 1024;
+// The server's max_payload cannot be set above 64 MB; a larger size is a
+// broken stream, not a message to wait for.
+constexpr std::int64_t kMaxMessage = 64 * 1024 * 1024;
 constexpr absl::Duration kApiTimeout = absl::Seconds(5);
 constexpr absl::Duration kSendTimeout = absl::Seconds(10);
 // Extra time, beyond a pull request's own expiry, to wait for the server's
@@ -106,7 +109,7 @@ absl::StatusOr<int> Dial(const std::string& host, int port, absl::Duration timeo
       if (rc == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) {
         rc = 0;
       } else {
-        errno = rc == 0 ? ETIMEDOUT : err;
+        errno = rc == 0 ? ETIMEDOUT : rc < 0 ? errno : err;
         rc = -1;
       }
     }
@@ -238,7 +241,7 @@ absl::StatusOr<std::optional<NatsFrame>> NatsFrameParser::Next() {
     const std::size_t sizes = with_headers ? 2 : 1;
     if (fields.size() != 3 + sizes && fields.size() != 4 + sizes) return ProtocolError("malformed message line", line);
     std::int64_t header_size = 0, total_size = 0;
-    if (!ParseNumber(fields.back(), total_size) ||
+    if (!ParseNumber(fields.back(), total_size) || total_size > kMaxMessage ||
         (with_headers && (!ParseNumber(fields[fields.size() - 2], header_size) || header_size > total_size))) {
       return ProtocolError("bad sizes in message line", line);
     }
@@ -314,7 +317,9 @@ absl::StatusOr<NatsFrame> NatsConnection::ReadFrame(absl::Time deadline) {
   for (;;) {
     if (!broken_.ok()) return broken_;
     auto next = parser_.Next();
-    if (!next.ok()) return Broken(next.status());
+    // Bytes that are not the protocol leave the connection unusable, like a
+    // lost one: a new connection starts clean.
+    if (!next.ok()) return Broken(absl::UnavailableError(std::string(next.status().message())));
     if (next->has_value()) {
       NatsFrame& frame = **next;
       switch (frame.kind) {

@@ -142,7 +142,8 @@ class NatsJetStreamSource {
   // The next batch, at most options.batch messages: what is there at once, or
   // else the first to arrive within options.fetch_timeout (empty when none).
   absl::StatusOr<std::vector<StreamMessage>> Fetch();
-  // Buffered; sent by the next fetch, Poll's flush or the connection's close.
+  // Buffered and sent with the next fetch or Poll's flush; an ack still
+  // buffered when the connection goes is lost, and its message comes again.
   absl::Status Ack(const StreamMessage& message);
   // Fetches one batch, hands each message on and acks it, then waits until the
   // server has the acks. Returns how many were handled.
