@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libxlsxwriter-dev zlib1g-dev  # the annual report's XLSX export (zlib also reads it back in the tests)
   python3-holidays  # an independent source for the holiday calendar test
   python3-pandas  # the pandas comparison of the monitoring bench (make bench-monitor)
+  nats-server  # a real server for the NATS JetStream source's tests (Debian puts it in /usr/sbin)
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata wrk jq mat2
   chromium nodejs npm  # the browser tests; chromium also prints the annual report to PDF
