@@ -387,6 +387,77 @@ TEST(MonitorRules, RareRegionIsEvidenceOnlyForASeriesOnOneDay) {
   EXPECT_FALSE(HasRule(run(View("S-far1", t + kDay)), kRuleRareRegion));
 }
 
+// Summer time: in July 00:30 in Amsterdam is 22:30 UTC, and 06:30 is 04:30.
+TEST(MonitorRules, NightFollowsSummerTime) {
+  Context ctx = MakeContext();
+  const std::int64_t july_1 = 20635 * kDay;  // 2026-07-01T00:00:00Z
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain", july_1 + 22 * 3600 + 1800)), kRuleNight));
+  EXPECT_FALSE(HasRule(RunRules(ctx, View("S-plain", july_1 + 4 * 3600 + 1800)), kRuleNight));
+  // The same clock times in winter.
+  EXPECT_TRUE(HasRule(RunRules(ctx, View("S-plain", kT0 - 10 * 3600 + 23 * 3600 + 1800)), kRuleNight));
+  EXPECT_FALSE(HasRule(RunRules(ctx, View("S-plain", kT0 - 10 * 3600 + 5 * 3600 + 1800)), kRuleNight));
+}
+
+// A kind of look-up (what was done, searched on what) the user never made in
+// the learning days, without a work relation: evidence, once.
+TEST(MonitorRules, FirstKindOfLookupIsEvidenceOnceTheUserIsEstablished) {
+  Context ctx = MakeContext();
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  auto run = [&](const LookupEvent& e) {
+    const Event in = In(ctx, e);
+    return rules.OnEvent(in, ex.Explain(in));
+  };
+  LookupEvent export_bsn = View("S-plain", kT0);
+  export_bsn.action = Action::kExport;
+  export_bsn.query_type = QueryType::kCitizenNumber;
+  EXPECT_FALSE(HasRule(run(export_bsn), kRuleNewKind)) << "not while the user is new";
+  for (int d = 1; d < 9; ++d) {
+    run(View("S-case", kT0 + d * kDay));
+    rules.EndDay(rules.LocalDay(kT0 + d * kDay));
+  }
+  LookupEvent print_plate = View("S-plain", kT0 + 9 * kDay);
+  print_plate.action = Action::kPrint;
+  print_plate.query_type = QueryType::kPlate;
+  auto ev = run(print_plate);
+  ASSERT_TRUE(HasRule(ev, kRuleNewKind));
+  bool said = false;
+  for (const auto& e : ev)
+    if (e.rule == kRuleNewKind) said = e.text.find("afdruk na zoeken op kenteken") != std::string::npos;
+  EXPECT_TRUE(said);
+  print_plate.time += 60;
+  EXPECT_FALSE(HasRule(run(print_plate), kRuleNewKind)) << "the second time it is known";
+  export_bsn.time = kT0 + 9 * kDay + 120;
+  EXPECT_FALSE(HasRule(run(export_bsn), kRuleNewKind)) << "made in the first days";
+  LookupEvent view_name = View("S-plain", kT0 + 9 * kDay + 180);
+  EXPECT_FALSE(HasRule(run(view_name), kRuleNewKind)) << "the daily work";
+}
+
+// Walking through numbers (plates, registrations) one after another without a
+// work relation.
+TEST(MonitorRules, SequentialEnumerationIsEvidence) {
+  Context ctx = MakeContext();
+  for (int n = 1000; n < 1010; ++n) ctx.AddSubject({"K" + std::to_string(n), "", "u0eeee"});
+  ctx.AddSubject({"K2000", "", "u0eeee"});
+  ctx.Index();
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  auto run = [&](const std::string& subject, std::int64_t t) {
+    const Event in = In(ctx, View(subject, t));
+    return rules.OnEvent(in, ex.Explain(in));
+  };
+  int hits = 0;
+  for (int i = 0; i < 5; ++i) hits += HasRule(run("K" + std::to_string(1000 + i), kT0 + i * 60), kRuleEnumeration);
+  EXPECT_EQ(hits, 1) << "the fifth in a row";
+  // Scattered numbers, or too slow, are no enumeration.
+  hits = 0;
+  const std::string scattered[] = {"K1009", "K2000", "K1005", "K2000", "K1007", "K1006"};
+  std::int64_t t = kT0 + 3600;
+  for (const auto& s : scattered) hits += HasRule(run(s, t += 60), kRuleEnumeration);
+  for (int i = 0; i < 5; ++i) hits += HasRule(run("K" + std::to_string(1000 + i), t += 3600), kRuleEnumeration);
+  EXPECT_EQ(hits, 0);
+}
+
 TEST(MonitorRules, MedianMadIsRobust) {
   RobustStats r = MedianMad({1, 2, 3, 4, 100});
   EXPECT_DOUBLE_EQ(r.median, 3);

@@ -66,7 +66,7 @@ std::string Rules::Clears(const Event& e, std::string_view subject) const {
 
 void Rules::TimeRules(const Event& e, const StaffMember* staff, std::string_view subject,
                       std::vector<Evidence>& out) const {
-  const std::int64_t local = e.time + cfg_.utc_offset_s;
+  const std::int64_t local = e.time + AmsterdamUtcOffset(e.time);
   const int hour = static_cast<int>((local % 86400) / 3600);
   const std::string when = FormatUtcTime(local).substr(0, 16);
   const std::string clears = "verklaard als er voor dit moment een dienst, oproep of zaak is vastgelegd";
@@ -166,6 +166,86 @@ void Rules::SubjectRules(const Event& e, const StaffMember* staff, const Subject
   }
 }
 
+namespace {
+std::string_view ActionNl(Action a) {
+  switch (a) {
+    case Action::kSearch:
+      return "zoekvraag";
+    case Action::kView:
+      return "inzage";
+    case Action::kPrint:
+      return "afdruk";
+    case Action::kExport:
+      return "export";
+    case Action::kEdit:
+      return "wijziging";
+  }
+  return "opvraging";
+}
+std::string_view QueryTypeNl(QueryType q) {
+  switch (q) {
+    case QueryType::kName:
+      return "naam";
+    case QueryType::kCitizenNumber:
+      return "BSN";
+    case QueryType::kPlate:
+      return "kenteken";
+    case QueryType::kAddress:
+      return "adres";
+    case QueryType::kFreeText:
+      return "vrije tekst";
+  }
+  return "onbekend";
+}
+}  // namespace
+
+void Rules::KindRule(const Event& e, UserState& st, bool established, std::string_view subject,
+                     std::vector<Evidence>& out) {
+  const std::uint32_t bit = 1u << (static_cast<unsigned>(e.action) * 5 + static_cast<unsigned>(e.query_type));
+  const bool new_kind = (st.kinds & bit) == 0;
+  st.kinds |= bit;
+  if (!new_kind || !established) return;
+  out.push_back({std::string(kRuleNewKind), cfg_.pts_new_kind, std::string(subject), e.time,
+                 Cat("Voor het eerst een ", ActionNl(e.action), " na zoeken op ", QueryTypeNl(e.query_type),
+                     ", zonder werkrelatie: dat deed deze medewerker in de eerdere dagen niet."),
+                 "verklaard als de medewerker een nieuwe taak heeft waarbij dit hoort"});
+}
+
+namespace {
+// The number at the end of a subject id ("S1207" -> 1207), -1 when none.
+std::int64_t TrailingNumber(std::string_view id) {
+  std::size_t i = id.size();
+  while (i > 0 && id[i - 1] >= '0' && id[i - 1] <= '9') --i;
+  if (i == id.size() || id.size() - i > 15) return -1;
+  std::int64_t n = 0;
+  for (std::size_t k = i; k < id.size(); ++k) n = n * 10 + (id[k] - '0');
+  return n;
+}
+}  // namespace
+
+void Rules::EnumerationRule(const Event& e, UserState& st, std::uint32_t subject, std::vector<Evidence>& out) {
+  const std::string& name = ctx_.SubjectName(subject);
+  const std::int64_t n = TrailingNumber(name);
+  if (n < 0) return;
+  const std::int64_t step = n - st.run_last_number;
+  const bool continues = st.run_last_number >= 0 && step != 0 && step >= -cfg_.enumeration_step &&
+                         step <= cfg_.enumeration_step && e.time - st.run_last_time <= cfg_.enumeration_gap_s;
+  if (!continues) {
+    st.run_length = 0;
+    st.run_first_number = n;
+  }
+  ++st.run_length;
+  st.run_last_number = n;
+  st.run_last_time = e.time;
+  if (st.run_length == cfg_.enumeration_run) {
+    out.push_back(
+        {std::string(kRuleEnumeration), cfg_.pts_enumeration, name, e.time,
+         Cat(cfg_.enumeration_run, " opeenvolgende nummers opgevraagd zonder werkrelatie (", st.run_first_number,
+             " tot en met ", n, "), elk binnen ", cfg_.enumeration_gap_s / 60, " minuten na de vorige."),
+         "verklaard als de reeks bij een zaak of een opdracht hoort (bijvoorbeeld een kentekenonderzoek)"});
+  }
+}
+
 std::vector<Evidence> Rules::OnEvent(const Event& e, const EventVerdict& verdict) {
   std::vector<Evidence> out;
   if (e.user >= users_.size()) users_.resize(e.user + 1);
@@ -202,9 +282,16 @@ std::vector<Evidence> Rules::OnEvent(const Event& e, const EventVerdict& verdict
       }
     }
     TimeRules(e, staff, first_unexplained, out);
+    KindRule(e, st, established, first_unexplained, out);
     for (const auto& v : verdict.subjects) {
-      if (v.explanation == Explanation::kNone) SubjectRules(e, staff, v, st, established, out);
+      if (v.explanation == Explanation::kNone) {
+        SubjectRules(e, staff, v, st, established, out);
+        EnumerationRule(e, st, v.subject, out);
+      }
     }
+  } else {
+    // Explained look-ups teach the kinds of work this user does.
+    st.kinds |= 1u << (static_cast<unsigned>(e.action) * 5 + static_cast<unsigned>(e.query_type));
   }
   // Regions learned from every look-up (explained ones too).
   for (const auto& v : verdict.subjects) {
@@ -252,7 +339,7 @@ std::vector<std::pair<std::uint32_t, Evidence>> Rules::EndDay(std::int64_t day) 
   for (std::size_t g = 0; g < groups.size(); ++g) {
     if (groups[g].size() >= cfg_.min_peer_group) group_stats[g] = MedianMad(std::move(groups[g]));
   }
-  const std::int64_t end_of_day = day * 86400 - cfg_.utc_offset_s + 86399;
+  const std::int64_t end_of_day = AmsterdamMidnight(day + 1) - 1;
   for (std::uint32_t user = 0; user < users_.size(); ++user) {
     UserState& st = users_[user];
     if (st.today != day) continue;

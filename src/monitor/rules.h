@@ -14,6 +14,7 @@
 #include "monitor/explainers.h"
 #include "monitor/ingest.h"
 #include "monitor/intern.h"
+#include "monitor/local_time.h"
 
 namespace waarborg::monitor {
 
@@ -33,6 +34,8 @@ inline constexpr std::string_view kRuleVolumeOwn = "volume.eigen_patroon";
 inline constexpr std::string_view kRuleVolumePeers = "volume.collega_groep";
 inline constexpr std::string_view kRuleRareRegion = "regio.eerste_keer";
 inline constexpr std::string_view kRuleTakenOver = "account.overgenomen";
+inline constexpr std::string_view kRuleNewKind = "soort.eerste_keer";
+inline constexpr std::string_view kRuleEnumeration = "reeks.opeenvolgend";
 
 // One rule hit.
 struct Evidence {
@@ -45,8 +48,8 @@ struct Evidence {
 };
 
 struct RuleConfig {
-  std::int64_t utc_offset_s = 3600;  // local (Dutch winter) time for roster and night
-  int night_start_hour = 0;          // night is [start, end) local time
+  // Hours and days are local: Europe/Amsterdam, summer time included (local_time.h).
+  int night_start_hour = 0;  // night is [start, end) local time
   int night_end_hour = 6;
   std::int64_t roster_slack_s = 3600;  // before and after a shift still counts as on duty
   std::size_t near_home_prefix = 5;    // shared geohash characters (~5 km)
@@ -67,6 +70,13 @@ struct RuleConfig {
   int pts_vip = 4, pts_shielded = 4, pts_under_investigation = 4;
   int pts_off_roster = 2, pts_on_leave = 3, pts_night = 1;
   int pts_rare_region = 2, pts_taken_over = 8, max_volume_points = 8;
+  int pts_new_kind = 2, pts_enumeration = 4;
+  // Sequential enumeration: this many unexplained subjects in a row whose
+  // numbers differ by at most `enumeration_step`, each within
+  // `enumeration_gap_s` of the one before.
+  int enumeration_run = 5;
+  std::int64_t enumeration_step = 2;
+  std::int64_t enumeration_gap_s = 600;
 };
 
 // Median and scaled median absolute deviation (1.4826 * MAD) of `v`; {0, 0}
@@ -85,7 +95,7 @@ class Rules {
   explicit Rules(const Context& context, RuleConfig config = {}) : ctx_(context), cfg_(config) {}
 
   // The local day number (days since the epoch in local time) of `t`.
-  std::int64_t LocalDay(std::int64_t t) const { return (t + cfg_.utc_offset_s) / 86400; }
+  std::int64_t LocalDay(std::int64_t t) const { return AmsterdamDay(t); }
 
   // Evidence for look-up `e` given its verdict: the relation, sensitive-subject,
   // time and region rules for the unexplained subjects, and the taken-over
@@ -133,6 +143,11 @@ class Rules {
     std::uint32_t group = kNoId;         // peer group: role and unit
     std::uint32_t new_terminal = kNoId;  // unknown terminal used today
     bool takeover_reported = false;
+    // The kinds of look-up (action x query type) this user has made, as bits.
+    std::uint32_t kinds = 0;
+    // The current run of sequential subject numbers.
+    std::int64_t run_last_number = -1, run_last_time = 0, run_first_number = -1;
+    int run_length = 0;
     std::vector<int> history;  // unexplained look-ups of past active days, oldest first
     std::vector<std::uint32_t> terminals;
     std::vector<std::uint32_t> pending_terminals;                 // learned at EndDay
@@ -153,6 +168,10 @@ class Rules {
   void SubjectRules(const Event& e, const StaffMember* staff, const SubjectVerdict& v, UserState& st, bool established,
                     std::vector<Evidence>& out);
   std::string Clears(const Event& e, std::string_view subject) const;
+  // A kind of look-up (action and query type) the established user never
+  // made; an unexplained subject whose number continues a sequence.
+  void KindRule(const Event& e, UserState& st, bool established, std::string_view subject, std::vector<Evidence>& out);
+  void EnumerationRule(const Event& e, UserState& st, std::uint32_t subject, std::vector<Evidence>& out);
 
   const Context& ctx_;
   RuleConfig cfg_;

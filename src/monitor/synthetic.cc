@@ -5,12 +5,12 @@
 #include <unordered_set>
 
 #include "core/common/strings.h"
+#include "monitor/local_time.h"
 
 namespace waarborg::monitor {
 namespace {
 
 constexpr char kBase32[] = "0123456789bcdefghjkmnpqrstuvwxyz";
-constexpr std::int64_t kUtcOffset = 3600;
 constexpr const char* kRoles[] = {"agent", "rechercheur", "intake"};
 
 }  // namespace
@@ -70,7 +70,7 @@ Synthetic::Synthetic(SynthConfig config, Pseudonymizer pseudonyms)
     m.home_geohash = Geohash(u01(rng_) < 0.9 ? p.unit : static_cast<int>(rng_() % cfg_.units));
     if (u01(rng_) < 0.1) {
       const int start = static_cast<int>(rng_() % std::max(1, cfg_.days));
-      const std::int64_t t0 = (cfg_.first_day + start) * 86400 - kUtcOffset;
+      const std::int64_t t0 = AmsterdamMidnight(cfg_.first_day + start);
       m.leave.push_back({t0, t0 + (7 + static_cast<std::int64_t>(rng_() % 8)) * 86400});
     }
     m.own_subject = NewSubject(p.unit, m.surname, m.home_geohash);
@@ -100,7 +100,7 @@ Synthetic::Synthetic(SynthConfig config, Pseudonymizer pseudonyms)
         CaseFile c;
         c.id = Cat("Z-", ++case_no);
         c.team = Cat("Team ", t);
-        const std::int64_t start = (cfg_.first_day + d) * 86400 - kUtcOffset;
+        const std::int64_t start = AmsterdamMidnight(cfg_.first_day + d);
         c.active = {start, start + (5 + static_cast<std::int64_t>(rng_() % 26)) * 86400};
         for (int j = 2 + static_cast<int>(rng_() % 5); j > 0; --j) c.subjects.push_back(RandomSubject(unit));
         for (int j = 1 + static_cast<int>(rng_() % 3); j > 0; --j) {
@@ -167,7 +167,7 @@ Interval Synthetic::Shift(const Person& p, int d) const {
     start_hour = std::array<int, 3>{7, 15, 23}[((d + p.shift_offset) / 7) % 3];
     hours = 8;
   }
-  const std::int64_t start = (cfg_.first_day + d) * 86400 - kUtcOffset + start_hour * 3600;
+  const std::int64_t start = AmsterdamMidnight(cfg_.first_day + d) + start_hour * 3600;
   return {start, start + hours * 3600};
 }
 
@@ -188,7 +188,7 @@ LookupEvent Synthetic::Base(const Person& p, std::int64_t t) {
   const StaffMember* m = ctx_.FindStaff(p.pseudonym);
   e.role = m->role;
   e.unit = m->unit;
-  e.session = Cat("s-", p.id, "-", (t + kUtcOffset) / 86400);
+  e.session = Cat("s-", p.id, "-", AmsterdamDay(t));
   e.terminal = p.terminals[rng_() % p.terminals.size()];
   e.action = Action::kView;
   e.query_type = QueryType::kName;
@@ -199,7 +199,7 @@ void Synthetic::GenerateDay(int d, std::vector<LookupEvent>& out) {
   out.clear();
   std::uniform_real_distribution<double> u01(0, 1);
   // Active assigned cases per person today.
-  const std::int64_t noon = (cfg_.first_day + d) * 86400 - kUtcOffset + 12 * 3600;
+  const std::int64_t noon = AmsterdamMidnight(cfg_.first_day + d) + 12 * 3600;
   std::unordered_map<std::string, std::vector<const CaseFile*>> mine;
   std::vector<std::vector<const CaseFile*>> team_active(team_cases_.size());
   for (std::size_t t = 0; t < team_cases_.size(); ++t) {
@@ -276,7 +276,7 @@ void Synthetic::Inject(const ScenarioLabel& label, int d, std::vector<LookupEven
   Person& p = people_[index];
   const StaffMember& m = ctx_.staff[p.pseudonym];
   const Interval shift = Shift(p, d);
-  const std::int64_t day_start = (cfg_.first_day + d) * 86400 - kUtcOffset;
+  const std::int64_t day_start = AmsterdamMidnight(cfg_.first_day + d);
   auto in_shift = [&] {
     if (shift.end == 0) return day_start + 10 * 3600 + static_cast<std::int64_t>(u01(rng_) * 6 * 3600);
     return shift.start + static_cast<std::int64_t>(u01(rng_) * (shift.end - shift.start));
