@@ -163,7 +163,10 @@ int main(int argc, char** argv) {
 
   // Protective Monitoring (issue 6): the user directory pseudonyms are
   // resolved against (default DATAMAP/monitor_staff.tsv).
-  std::string monitor_staff;
+  std::string monitor_staff, monitor_nats;
+  serve->add_option("--monitor-nats", monitor_nats,
+                    "Monitoring: lees gebeurtenissen uit NATS JetStream op HOST:POORT (stroom MONITOR_LOOKUPS, "
+                    "onderwerp monitor.lookups)");
   serve->add_option("--monitor-staff", monitor_staff,
                     "Monitoring: gebruikerslijst van de bronsystemen (gebruikersnummer, tab, naam, tab, eenheid)");
 
@@ -415,6 +418,12 @@ int main(int argc, char** argv) {
   for (auto& r : http::ReporterApiRoutes(services)) routes.push_back(std::move(r));
   for (auto& r : web::PageRoutes(services)) routes.push_back(std::move(r));
   routes.push_back(MonitorFeedRoute(monitor_feed, *source_token));
+  std::unique_ptr<NatsFeedReader> nats_reader;
+  if (!monitor_nats.empty()) {
+    auto reader = NatsFeedReader::Start(monitor_feed, monitor_nats);
+    if (!reader.ok()) return Fail(reader.status());
+    nats_reader = std::move(*reader);
+  }
   http::Handler not_found = [](const http::HttpRequest& req) {
     if (req.path.rfind("/api/", 0) == 0) return http::JsonError(absl::NotFoundError("Onbekende route."));
     return http::HttpResponse{404, "text/html; charset=utf-8",
@@ -458,6 +467,7 @@ int main(int argc, char** argv) {
       std::cerr << std::endl;
     }
   });
+  if (nats_reader) nats_reader->Stop();
   if (!st.ok()) return Fail(st);
   return 0;
 }

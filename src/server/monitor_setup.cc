@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "adapters/crypto/sealing.h"
 #include "adapters/http/api_routes.h"
@@ -15,7 +16,9 @@
 #include "core/common/strings.h"
 #include "monitor/pseudonym.h"
 #include "monitor/side_tables.h"
+#include "monitor/sources/nats_jetstream.h"
 #include "monitor/synthetic.h"
+#include "spdlog/spdlog.h"
 
 namespace waarborg {
 
@@ -209,6 +212,50 @@ http::Route MonitorFeedRoute(MonitorFeed& feed, std::string token) {
     return resp;
   };
   return r;
+}
+
+absl::StatusOr<std::unique_ptr<NatsFeedReader>> NatsFeedReader::Start(MonitorFeed& feed, const std::string& address) {
+  monitor::NatsJetStreamOptions options;
+  const std::size_t colon = address.rfind(':');
+  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &options.port) || options.port <= 0 ||
+      options.port > 65535)
+    return absl::InvalidArgumentError(Cat("--monitor-nats verwacht HOST:POORT, niet '", address, "'."));
+  options.host = address.substr(0, colon);
+  std::unique_ptr<NatsFeedReader> reader(new NatsFeedReader(feed));
+  reader->thread_ = std::thread([r = reader.get(), options] {
+    auto keep_going = [r] { return !r->stop_.load(); };
+    while (keep_going()) {
+      auto source = monitor::NatsJetStreamSource::Open(options);
+      if (!source.ok()) {
+        spdlog::warn(R"({{"msg":"monitor nats unavailable","error":"{}"}})",
+                     std::string(FromAbsl(source.status().message())));
+        for (int i = 0; i < 20 && keep_going(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        continue;
+      }
+      auto st = (*source)->Run(
+          [r](const monitor::StreamMessage& m) {
+            MonitorFeed::Batch b = r->feed_.Ingest(m.payload);
+            if (b.stats.malformed > 0)
+              spdlog::warn(R"({{"msg":"monitor event set aside","stream_seq":{},"reason":{}}})", m.stream_seq,
+                           nlohmann::json(b.stats.set_aside.empty() ? "" : b.stats.set_aside[0].reason).dump());
+            if (!b.recorded.ok())
+              spdlog::error(R"({{"msg":"monitor day not recorded","error":{}}})",
+                            nlohmann::json(std::string(FromAbsl(b.recorded.message()))).dump());
+          },
+          keep_going);
+      if (!st.ok())
+        spdlog::warn(R"({{"msg":"monitor nats stopped","error":{}}})",
+                     nlohmann::json(std::string(FromAbsl(st.message()))).dump());
+    }
+  });
+  return reader;
+}
+
+NatsFeedReader::~NatsFeedReader() { Stop(); }
+
+void NatsFeedReader::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
 }
 
 namespace {

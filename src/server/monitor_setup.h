@@ -3,9 +3,12 @@
 // reports (src/monitor) to the MonitorService, and the demo's monitoring.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -78,6 +81,23 @@ class MonitorFeed {
 http::Route MonitorFeedRoute(MonitorFeed& feed, std::string token);
 // The source systems' token: `path` (made on first start, 0600).
 absl::StatusOr<std::string> LoadOrCreateSourceToken(const std::string& path);
+
+// Reads the NATS JetStream subject (monitor/sources/nats_jetstream.h) on a
+// thread of its own and feeds every message to `feed`; a lost connection is
+// reopened. `address` is HOST:PORT. Stop() (or destruction) ends it within
+// about a second.
+class NatsFeedReader {
+ public:
+  static absl::StatusOr<std::unique_ptr<NatsFeedReader>> Start(MonitorFeed& feed, const std::string& address);
+  ~NatsFeedReader();
+  void Stop();
+
+ private:
+  explicit NatsFeedReader(MonitorFeed& feed) : feed_(feed) {}
+  MonitorFeed& feed_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 // The demo's monitoring: a synthetic organisation (src/monitor/synthetic.h)
 // of `staff` people and their look-ups of the `days` days before now, as the

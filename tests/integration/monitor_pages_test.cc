@@ -6,6 +6,9 @@
 // VIK triage, and the two-person resolution of its pseudonym. A server of
 // its own per test, so its log-ins do not meet the one-time codes of others.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
 
 #include <fstream>
 #include <regex>
@@ -243,6 +246,73 @@ TEST_F(MonitorPages, ASourcePostsABatchAndMalformedLinesAreSetAside) {
   r = Http(server_->port(), "POST", path, next, {{"Authorization", "Bearer " + token}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["days_recorded"], 1) << r.body;
+}
+
+// The NATS JetStream source in the server (issue 6 §1): events published to
+// the subject of a real nats-server reach the engine; a malformed one is set
+// aside (logged with its reason) and the stream goes on to close the day.
+TEST(MonitorNats, TheServerReadsEventsFromTheNatsSubject) {
+  const int nats_port = FreePort();
+  const std::filesystem::path store =
+      std::filesystem::temp_directory_path() / ("waarborg-nats-" + std::to_string(getpid()));
+  std::filesystem::create_directories(store);
+  const pid_t nats = fork();
+  if (nats == 0) {
+    const std::string port = std::to_string(nats_port);
+    execlp("/usr/sbin/nats-server", "nats-server", "-js", "-a", "127.0.0.1", "-p", port.c_str(), "-sd", store.c_str(),
+           static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  bool up = false;
+  for (int i = 0; i < 100 && !up; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(nats_port));
+    up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(up) << "nats-server did not start (is it installed? scripts/deps.sh installs it)";
+  {
+    Server server({"--monitor-nats", "127.0.0.1:" + std::to_string(nats_port)});
+    const std::filesystem::path events = server.dir().string() + "-events.jsonl";
+    std::ofstream(events) << "{\"time\":\"2099-01-01T01:10:00Z\",\"user\":\"medewerker-3\",\"action\":\"view\","
+                             "\"query_type\":\"name\",\"subjects_opened\":[\"S5\"]}\n"
+                          << "kapot\n"
+                          << "{\"time\":\"2099-01-02T08:00:00Z\",\"user\":\"medewerker-4\",\"action\":\"search\","
+                             "\"query_type\":\"plate\"}\n";
+    int rc = -1;
+    const std::string out = RunCapture(std::string(MONITOR_NATS_BINARY) + " --port " + std::to_string(nats_port) +
+                                           " publish --file " + events.string() + " 2>&1",
+                                       &rc);
+    EXPECT_EQ(rc, 0) << out;
+    std::filesystem::remove(events);
+    // The day of the first event is recorded once the next day's event is in.
+    bool recorded = false;
+    for (int i = 0; i < 100 && !recorded; ++i) {
+      sqlite3* db = nullptr;
+      if (sqlite3_open_v2(server.DbPath().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* q = nullptr;
+        if (sqlite3_prepare_v2(
+                db, "SELECT count(*) FROM audit_events WHERE action='monitor.day' AND detail LIKE 'dag 47117:%'", -1,
+                &q, nullptr) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+          recorded = sqlite3_column_int(q, 0) > 0;
+        sqlite3_finalize(q);
+      }
+      sqlite3_close(db);
+      if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_TRUE(recorded) << "01-01-2099 (day 47117) was recorded";
+    std::ifstream log(server.dir().string() + ".log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(Contains(text, "\"msg\":\"monitor event set aside\",\"stream_seq\":2")) << text;
+  }
+  kill(nats, SIGTERM);
+  waitpid(nats, nullptr, 0);
+  std::filesystem::remove_all(store);
 }
 
 }  // namespace

@@ -55,6 +55,8 @@ std::string RuleLabel(const std::string& rule) {
       {"volume.collega_groep", "Meer dan collega's"},
       {"regio.eerste_keer", "Nieuwe regio"},
       {"account.overgenomen", "Account mogelijk overgenomen"},
+      {"soort.eerste_keer", "Nieuwe soort opvraging"},
+      {"reeks.opeenvolgend", "Opeenvolgende nummers"},
   };
   auto it = kLabels.find(rule);
   return it == kLabels.end() ? rule : it->second;
