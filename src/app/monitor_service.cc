@@ -36,6 +36,20 @@ std::string FlagReference(Id id) { return Cat("PM-", id); }
 
 bool IsApprover(const Actor& a) { return a.Has(Role::kPrivacyOfficer) || a.Has(Role::kVikTeamChief); }
 
+// Request `id` as stored at `version`, when `actor` may decide on it. A
+// refusal of the actor is also put in `denied`, for the audit.
+absl::StatusOr<Resolution> DecidableRequest(StoreTx& tx, const Actor& actor, Id id, std::int64_t version,
+                                            absl::Status& denied) {
+  ASSIGN_OR_RETURN(Resolution r, tx.GetResolution(id));
+  if (r.version != version)
+    return Stale("Over deze herleiding is intussen door iemand anders besloten. Laad de pagina opnieuw.");
+  if (auto check = monitoring::CheckApproval(actor, r); !check.ok()) {
+    if (check.code() == absl::StatusCode::kPermissionDenied) denied = check;
+    return check;
+  }
+  return r;
+}
+
 }  // namespace
 
 MonitorService::MonitorService(Store& store, const Clock& clock, TrackService& tracks, PseudonymOf pseudonym_of,
@@ -330,13 +344,7 @@ absl::StatusOr<ResolutionView> MonitorService::OpenResolution(const Actor& actor
 absl::Status MonitorService::Approve(const Actor& actor, Id id, std::int64_t version) {
   absl::Status denied;
   absl::Status st = store_.Transact([&](StoreTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Resolution r, tx.GetResolution(id));
-    if (r.version != version)
-      return Stale("Over deze herleiding is intussen door iemand anders besloten. Laad de pagina opnieuw.");
-    if (auto check = monitoring::CheckApproval(actor, r); !check.ok()) {
-      if (check.code() == absl::StatusCode::kPermissionDenied) denied = check;
-      return check;
-    }
+    ASSIGN_OR_RETURN(Resolution r, DecidableRequest(tx, actor, id, version, denied));
     const Instant now = clock_.Now();
     r.approvers.push_back(actor.account_id);
     const bool resolved = static_cast<int>(r.approvers.size()) >= monitoring::kApprovalsNeeded;
@@ -356,13 +364,7 @@ absl::Status MonitorService::Approve(const Actor& actor, Id id, std::int64_t ver
 absl::Status MonitorService::Refuse(const Actor& actor, Id id, std::int64_t version, const std::string& reason) {
   absl::Status denied;
   absl::Status st = store_.Transact([&](StoreTx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(Resolution r, tx.GetResolution(id));
-    if (r.version != version)
-      return Stale("Over deze herleiding is intussen door iemand anders besloten. Laad de pagina opnieuw.");
-    if (auto check = monitoring::CheckApproval(actor, r); !check.ok()) {
-      if (check.code() == absl::StatusCode::kPermissionDenied) denied = check;
-      return check;
-    }
+    ASSIGN_OR_RETURN(Resolution r, DecidableRequest(tx, actor, id, version, denied));
     const std::string why = Trim(reason);
     if (why.size() < 5 || why.size() > 1000) return Invalid("Geef de reden van de weigering (5 tot 1.000 tekens).");
     r.state = ResolutionState::kRefused;
