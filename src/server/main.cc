@@ -164,6 +164,9 @@ int main(int argc, char** argv) {
   // Protective Monitoring (issue 6): the user directory pseudonyms are
   // resolved against (default DATAMAP/monitor_staff.tsv).
   std::string monitor_staff, monitor_nats;
+  bool demo_monitoring_on = true;
+  serve->add_option("--demo-monitoring", demo_monitoring_on,
+                    "Met --demo: ook drie weken monitoring van een fictieve organisatie (standaard aan)");
   serve->add_option("--monitor-nats", monitor_nats,
                     "Monitoring: lees gebeurtenissen uit NATS JetStream op HOST:POORT (stroom MONITOR_LOOKUPS, "
                     "onderwerp monitor.lookups)");
@@ -387,7 +390,7 @@ int main(int argc, char** argv) {
   if (monitor_staff.empty()) monitor_staff = (std::filesystem::path(data_dir) / "monitor_staff.tsv").string();
   const std::filesystem::path side_tables = std::filesystem::path(data_dir) / "monitor";
   std::optional<DemoMonitoringData> demo_monitoring;
-  if (demo && !demo_receipt.empty()) {
+  if (demo && demo_monitoring_on && !demo_receipt.empty()) {
     auto made = MakeDemoMonitoring(*monitor_key, clock.Now(), side_tables);
     if (!made.ok()) return Fail(made.status());
     if (auto st = WriteMonitorDirectory(monitor_staff, made->directory); !st.ok()) return Fail(st);

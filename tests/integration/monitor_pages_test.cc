@@ -24,7 +24,7 @@ class MonitorPages : public ::testing::Test {
  protected:
   // A server per test: each logs in the same people, and a one-time code
   // is accepted once.
-  void SetUp() override { server_ = new Server(); }
+  void SetUp() override { server_ = new Server({"--demo-monitoring", "true"}); }
   void TearDown() override {
     delete server_;
     server_ = nullptr;
@@ -276,7 +276,7 @@ TEST(MonitorNats, TheServerReadsEventsFromTheNatsSubject) {
   }
   ASSERT_TRUE(up) << "nats-server did not start (is it installed? scripts/deps.sh installs it)";
   {
-    Server server({"--monitor-nats", "127.0.0.1:" + std::to_string(nats_port)});
+    Server server({"--monitor-nats", "127.0.0.1:" + std::to_string(nats_port), "--demo-monitoring", "true"});
     const std::filesystem::path events = server.dir().string() + "-events.jsonl";
     std::ofstream(events) << "{\"time\":\"2099-01-01T01:10:00Z\",\"user\":\"medewerker-3\",\"action\":\"view\","
                              "\"query_type\":\"name\",\"subjects_opened\":[\"S5\"]}\n"
