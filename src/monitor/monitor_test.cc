@@ -494,6 +494,46 @@ TEST(MonitorRules, BulkUnexplainedLookupsAgainstOwnBaselineAndPeersGiveEvidence)
   EXPECT_EQ(ctx.UserName(last[1].first), "u1");
 }
 
+// Busier officers look up more: against peers, unexplained look-ups count per
+// unit of explained work, so a busy day with the usual share is no evidence,
+// and the same unexplained count without the work is.
+TEST(MonitorRules, PeerVolumeIsNormalisedForWorkload) {
+  Context ctx = MakeContext();
+  for (int i = 2; i <= 10; ++i) {
+    StaffMember s = ctx.staff["u1"];
+    s.pseudonym = "u" + std::to_string(i);
+    ctx.AddStaff(s);
+  }
+  ctx.cases["Z-1"].assigned = {"u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9", "u10"};
+  ctx.Index();
+  Explainers ex(ctx);
+  Rules rules(ctx);
+  auto day = [&](int explained_u1, int unexplained_u1, std::int64_t t) {
+    for (int i = 1; i <= 10; ++i) {
+      const std::string user = "u" + std::to_string(i);
+      const int explained = i == 1 ? explained_u1 : 20, unexplained = i == 1 ? unexplained_u1 : 2;
+      for (int k = 0; k < explained; ++k) {
+        LookupEvent e = View("S-case", t + k, user);
+        rules.OnEvent(In(ctx, e), ex.Explain(In(ctx, e)));
+      }
+      for (int k = 0; k < unexplained; ++k) {
+        LookupEvent e = View("S-plain", t + 1000 + k, user);
+        rules.OnEvent(In(ctx, e), ex.Explain(In(ctx, e)));
+      }
+    }
+    return rules.EndDay(rules.LocalDay(t));
+  };
+  auto peers = [](const std::vector<std::pair<std::uint32_t, Evidence>>& ev) {
+    int n = 0;
+    for (const auto& [user, e] : ev) n += e.rule == kRuleVolumePeers;
+    return n;
+  };
+  // A busy day: ten times the work and ten times the unexplained look-ups.
+  EXPECT_EQ(peers(day(200, 20, kT0)), 0);
+  // The same twenty unexplained look-ups on an ordinary day's work.
+  EXPECT_EQ(peers(day(20, 20, kT0 + kDay)), 1);
+}
+
 TEST(MonitorRules, NewTerminalWithBurstSignalsTakenOverAccount) {
   Context ctx = MakeContext();
   Explainers ex(ctx);

@@ -330,10 +330,16 @@ std::vector<Evidence> Rules::OnEvent(const Event& e, const EventVerdict& verdict
 
 std::vector<std::pair<std::uint32_t, Evidence>> Rules::EndDay(std::int64_t day) {
   std::vector<std::pair<std::uint32_t, Evidence>> out;
-  // Peer groups: today's unexplained counts per role and unit.
+  // Peer groups (role and unit), normalised for workload: busier officers
+  // look up more, so peers are compared by unexplained look-ups per unit of
+  // work, the work being the day's explained look-ups (+1, so that a day
+  // without explained work still compares).
+  auto per_work = [](const UserState& st) {
+    return st.unexplained_today / (static_cast<double>(st.count_today - st.unexplained_today) + 1.0);
+  };
   std::vector<std::vector<double>> groups(groups_.size());
   for (const UserState& st : users_) {
-    if (st.today == day) groups[st.group].push_back(st.unexplained_today);
+    if (st.today == day) groups[st.group].push_back(per_work(st));
   }
   std::vector<std::optional<RobustStats>> group_stats(groups.size());
   for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -358,15 +364,18 @@ std::vector<std::pair<std::uint32_t, Evidence>> Rules::EndDay(std::int64_t day) 
         }
       }
       if (const auto& group = group_stats[st.group]) {
-        const RobustStats& g = *group;
-        const double z = (x - g.median) / (g.mad + std::max(1.0, 0.1 * g.median));
+        // What peers would have left unexplained with this user's work.
+        const double work = static_cast<double>(st.count_today - x) + 1.0;
+        const double expected = group->median * work;
+        const double z = (x - expected) / (group->mad * work + std::max(1.0, 0.1 * expected));
         if (z >= cfg_.volume_z) {
           const int pts = std::min(cfg_.max_volume_points, static_cast<int>(z / cfg_.volume_z) + 1);
-          out.push_back(
-              {user,
-               {std::string(kRuleVolumePeers), pts, "", end_of_day,
-                Cat(x, " onverklaarde opvragingen op één dag; collega's met dezelfde rol en eenheid: ", g.median, "."),
-                "verklaard als de medewerker die dag een bijzondere opdracht had"}});
+          out.push_back({user,
+                         {std::string(kRuleVolumePeers), pts, "", end_of_day,
+                          Cat(x, " onverklaarde opvragingen op één dag naast ", st.count_today - x,
+                              " verklaarde; collega's met dezelfde rol en eenheid komen bij zoveel werk op ongeveer ",
+                              static_cast<int>(expected + 0.5), "."),
+                          "verklaard als de medewerker die dag een bijzondere opdracht had"}});
         }
       }
     }
