@@ -530,14 +530,8 @@ TEST(AnnualReport, RequestsAreParsedWithDutchMessages) {
 class AnnualReportServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-report-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s =
-        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    store_ = test_support::OpenTestStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     ASSERT_TRUE(
         store_
             ->Transact([&](StoreTx& tx) -> absl::Status {
@@ -572,8 +566,6 @@ class AnnualReportServiceTest : public ::testing::Test {
     reports_.reset();
     dash_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   static dashboard::CaseFact FactOf(const std::string& track, Id id, Id unit, Date received) {
@@ -603,7 +595,7 @@ class AnnualReportServiceTest : public ::testing::Test {
 
   static double KorpsTotal(const AnnualReport& a) { return *Cell(TableOf(a, "per_maand"), "Totaal", 0); }
 
-  std::string dir_;
+  test_support::TempDir dir_{"waarborg-report"};
   FakeClock clock_{NoonUtc(2026, 5, 11)};  // 2025 is closed, and the first quarter of 2026
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<DashboardService> dash_;

@@ -75,14 +75,8 @@ std::string Figures(DashboardService& dash, const Actor& a, int year) {
 class DashboardIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-dash-index-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s =
-        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    store_ = test_support::OpenTestStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     ASSERT_TRUE(
         store_
             ->Transact([&](StoreTx& tx) -> absl::Status {
@@ -115,11 +109,7 @@ class DashboardIndexTest : public ::testing::Test {
             })
             .ok());
   }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  void TearDown() override { store_.reset(); }
   // A random fact for case `id`: any track and state, closed or open, with
   // lists of any length (none at all too), in 2025 or 2026.
   dashboard::CaseFact RandomFact(Id id, bool lmm, std::mt19937& rng) {
@@ -172,7 +162,7 @@ class DashboardIndexTest : public ::testing::Test {
         EXPECT_EQ(Figures(a, *who, year), Figures(b, *who, year)) << who->username << " " << year;
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"waarborg-dash-index"};
   std::unique_ptr<SqliteStore> store_;
   FakeClock clock_{kMon23Nov2026};
   std::vector<Id> units_;

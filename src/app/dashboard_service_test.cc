@@ -28,14 +28,8 @@ constexpr Instant kMon23Nov2026 = 1'795'427'200'000;  // Monday 23 November 2026
 class DashboardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-dash-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s =
-        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    store_ = test_support::OpenTestStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     tracks_ = std::make_unique<TrackService>(*store_, clock_, workflow_files::ShippedTracks());
     dash_ = std::make_unique<DashboardService>(*store_, clock_, workflow_files::ShippedTracks());
     ASSERT_TRUE(
@@ -63,8 +57,6 @@ class DashboardTest : public ::testing::Test {
     dash_.reset();
     tracks_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   Id Triage(Id unit) {
@@ -119,7 +111,7 @@ class DashboardTest : public ::testing::Test {
     }
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"waarborg-dash"};
   std::unique_ptr<SqliteStore> store_;
   FakeClock clock_{kMon23Nov2026};
   std::unique_ptr<TrackService> tracks_;

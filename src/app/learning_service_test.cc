@@ -33,14 +33,8 @@ constexpr Instant kDay = 24LL * 3'600'000;
 class LearningServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-learning-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s =
-        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    store_ = test_support::OpenTestStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     auto tracks = workflow_files::LoadAllTracks(std::string(WAARBORG_SOURCE_DIR) + "/workflows/tracks",
                                                 workflow::StandardGuards());
     ASSERT_TRUE(tracks.ok()) << tracks.status();
@@ -68,8 +62,6 @@ class LearningServiceTest : public ::testing::Test {
     svc_.reset();
     tracks_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   std::int64_t TrackVersion(Id id) {
@@ -120,7 +112,7 @@ class LearningServiceTest : public ::testing::Test {
     return *id;
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"waarborg-learning"};
   std::unique_ptr<SqliteStore> store_;
   workflow::TrackCatalogue catalogue_;
   FakeClock clock_{kMon23Nov2026};

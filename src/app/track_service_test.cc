@@ -40,14 +40,8 @@ const std::string kCriteria[] = {"criterion_substitute_for_performance_talk",
 class TrackServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "waarborg-track-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    auto s =
-        SqliteStore::Open((std::filesystem::path(dir_) / "w.db").string(), crypto::Sha256Hex,
-                          std::shared_ptr<KeyProvider>(*crypto::FileKeyProvider::Open(dir_ + "/master.key", true)));
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
+    store_ = test_support::OpenTestStore(dir_.path());
+    ASSERT_NE(store_, nullptr);
     auto tracks = workflow_files::LoadAllTracks(std::string(WAARBORG_SOURCE_DIR) + "/workflows/tracks",
                                                 workflow::StandardGuards());
     ASSERT_TRUE(tracks.ok()) << tracks.status();
@@ -81,8 +75,6 @@ class TrackServiceTest : public ::testing::Test {
   void TearDown() override {
     svc_.reset();
     store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
   }
 
   Id Create(const Actor& by, const std::string& track, Id unit, std::optional<Id> subject = std::nullopt,
@@ -199,7 +191,7 @@ class TrackServiceTest : public ::testing::Test {
             {"care_manager_id", std::to_string(manager_.person_id)}};
   }
 
-  std::string dir_;
+  test_support::TempDir dir_{"waarborg-track"};
   std::unique_ptr<SqliteStore> store_;
   FakeClock clock_{kMon23Nov2026};
   workflow::TrackCatalogue catalogue_;
@@ -885,7 +877,7 @@ TEST_F(TrackServiceTest, TrackCaseTextIsEncryptedAtRest) {
   ASSERT_TRUE(Take(triage_, id, "return_to_manager", {{"return_reasons", "Zeldzaam-Woord-Okapi"}}).ok());
   store_.reset();
   std::string raw;
-  for (const std::string& f : {dir_ + "/w.db", dir_ + "/w.db-wal"}) {
+  for (const std::string& f : {dir_.path() + "/w.db", dir_.path() + "/w.db-wal"}) {
     std::ifstream in(f, std::ios::binary);
     raw.append(std::istreambuf_iterator<char>(in), {});
   }
